@@ -1,0 +1,1 @@
+"""Engine of the bilingual microsite generator: load, validate, render, write."""

@@ -1,0 +1,83 @@
+"""The command line: `python build.py [build]`, printing problems for editors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .pipeline import build_site
+from .problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path
+from .project import Project
+
+
+def main(argv: list[str] | None = None, root: Path | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    project = Project((root or Path(__file__).resolve().parent.parent).resolve())
+    try:
+        return args.run(project, args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # noqa: BLE001 (last resort: never show an editor a traceback)
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        else:
+            print(f"internal error: {type(err).__name__}: {err}", file=sys.stderr)
+            print("This is a bug in the generator, not in your content. Run again with --debug and report the output.", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the bilingual release microsite.")
+    parser.add_argument("--debug", action="store_true", help="show a Python traceback on an internal error")
+    parser.set_defaults(run=run_build, out=None)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    build = commands.add_parser("build", help="build the site into site/ (the default)")
+    build.add_argument("--out", type=Path, help="write the site here instead of site/")
+    build.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    build.set_defaults(run=run_build)
+    return parser
+
+
+def run_build(project: Project, args) -> int:
+    """Build the site; print problems and a one-line summary."""
+    out = args.out.resolve() if args.out else project.site
+    try:
+        result = build_site(project, out)
+    except ContentError as err:
+        print_problems(err.problems, project.root)
+        errors = sum(p.severity == ERROR for p in err.problems)
+        print(f"Build failed: {_count(errors, 'error')}. {display_path(out, project.root)}/ was left as it was.", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"{err.filename or display_path(out, project.root)}: error: cannot write the site: {err.strerror or err}", file=sys.stderr)
+        return 1
+    print_problems(list(result.problems), project.root)
+    print(summary_line(result, out, project.root))
+    return 0
+
+
+def print_problems(problems: list[Problem], root: Path) -> None:
+    """Print problems grouped as errors, warnings, then notices, sorted by place."""
+    order = {ERROR: 0, WARNING: 1, NOTICE: 2}
+    ranked = sorted(problems, key=lambda p: (order[p.severity], display_path(p.path, root), p.line or 0, p.message))
+    for problem in ranked:
+        print(problem.describe(root), file=sys.stderr)
+
+
+def summary_line(result, out: Path, root: Path) -> str:
+    """Return the build's one-line summary."""
+    languages = sorted({page.path.split("/")[0] for page in result.pages if "/" in page.path})
+    warnings = sum(p.severity == WARNING for p in result.problems)
+    notices = sum(p.severity == NOTICE for p in result.problems)
+    return (
+        f"Built {_count(len(result.pages), 'page')} ({', '.join(languages)} and the language picker) "
+        f"into {display_path(out, root)}/ in {result.seconds:.2f} s: "
+        f"{_count(warnings, 'warning')}, {_count(notices, 'unverified name')}."
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

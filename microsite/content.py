@@ -1,0 +1,146 @@
+"""The release's text in each language: its settings and its sections."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problem
+from .schema import Field, check_table
+from .settings import Language
+from .tomlio import line_of_key, line_of_table, parse_toml, read_toml
+
+FENCE = "+++"
+SECTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SECTION_FIELDS = {"id": Field((str,)), "title": Field((str,))}
+_RELEASE_KEYS = ("headline", "subhead", "description", "dateline_place", "distributor", "issuer", "source")
+_RELEASE_FIELDS = {key: Field((str,)) for key in _RELEASE_KEYS} | {"figures": Field((dict,))}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the release in one language."""
+
+    id: str
+    title: str
+    body: str
+    path: Path
+    body_line: int
+    id_line: int
+
+
+@dataclass(frozen=True)
+class ReleaseText:
+    """The release's words in one language that are not body text."""
+
+    path: Path
+    headline: str
+    subhead: str
+    description: str
+    dateline_place: str
+    distributor: str
+    issuer: str
+    source: str
+    figures: tuple[tuple[str, str], ...]
+    figure_lines: tuple[tuple[str, int | None], ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Everything one language says: release settings and ordered sections."""
+
+    language: Language
+    release: ReleaseText
+    sections: tuple[Section, ...]
+
+    def section(self, section_id: str) -> Section | None:
+        """Return the section with this id, if this language has it."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
+def load_edition(folder: Path, language: Language) -> tuple[Edition | None, list[Problem]]:
+    """Load one language's folder: release.toml and its Markdown sections."""
+    release, problems = load_release_text(folder / "release.toml")
+    sections = []
+    for path in sorted(folder.glob("*.md")):
+        section, found = load_section(path)
+        problems += found
+        if section is not None:
+            sections.append(section)
+    problems += _duplicate_ids(sections)
+    if release is None:
+        return None, problems
+    return Edition(language, release, tuple(sections)), problems
+
+
+def load_section(path: Path) -> tuple[Section | None, list[Problem]]:
+    """Read one Markdown section: its `+++` header block, then its body."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        return None, [Problem(path, None, f"this file is not UTF-8 text ({err.reason})", hint="Save it as UTF-8 in your editor.")]
+    header, body, body_line, problems = split_front_matter(text, path)
+    if header is None:
+        return None, problems
+    data, problems = parse_toml(header, path, first_line=2)
+    if data is None:
+        return None, problems
+
+    def line_of(key):
+        return (line_of_key(header, key, first_line=2) if key else None) or 1
+
+    problems = check_table(data, _SECTION_FIELDS, path, line_of, "the header block")
+    if problems:
+        return None, problems
+    if not SECTION_ID.match(data["id"]):
+        return None, [Problem(path, line_of("id"), f"section id `{data['id']}` should use only lowercase letters, digits and -", hint='For example: id = "talent-finance".')]
+    if not data["title"].strip():
+        return None, [Problem(path, line_of("title"), "the section title is empty")]
+    return Section(data["id"], data["title"].strip(), body, path, body_line, line_of("id")), []
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str | None, str, int, list[Problem]]:
+    """Split a section file into header block text, body text and body's first line."""
+    lines = text.lstrip("\ufeff").split("\n")
+    example = 'Start the file with a line +++, then id = "…" and title = "…", then a line +++.'
+    if not lines or lines[0].strip() != FENCE:
+        return None, "", 0, [Problem(path, 1, "this section has no header block", hint=example)]
+    for index in range(1, len(lines)):
+        if lines[index].strip() == FENCE:
+            header = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return header, body, index + 2, []
+    return None, "", 0, [Problem(path, 1, "the header block that starts on line 1 is never closed", hint="Add a line +++ after the title line.")]
+
+
+def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
+    """Load a language's release.toml: headline, dateline, figure labels, …"""
+    data, text, problems = read_toml(path)
+    if data is None:
+        return None, problems
+
+    def line_of(key):
+        return (line_of_key(text, key) if key else None) or 1
+
+    problems = check_table(data, _RELEASE_FIELDS, path, line_of, "the release settings")
+    if problems:
+        return None, problems
+    figures_line = line_of_table(text, "figures")
+    labels = data["figures"]
+    bad = [k for k, v in labels.items() if not isinstance(v, str) or not v.strip()]
+    if bad:
+        return None, [Problem(path, line_of_key(text, k, after=figures_line) or figures_line, f"the label of figure `{k}` should be text in quotes") for k in bad]
+    lines = tuple((k, line_of_key(text, k, after=figures_line) if figures_line else None) for k in labels)
+    values = {key: data[key].strip() for key in _RELEASE_KEYS}
+    return ReleaseText(path=path, figures=tuple(labels.items()), figure_lines=lines, **values), []
+
+
+def _duplicate_ids(sections: list[Section]) -> list[Problem]:
+    seen: dict[str, Section] = {}
+    problems = []
+    for section in sections:
+        first = seen.setdefault(section.id, section)
+        if first is not section:
+            problems.append(Problem(section.path, section.id_line, f"section id `{section.id}` is already used by {first.path.name}", hint="Each section needs its own id."))
+    return problems

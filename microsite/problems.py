@@ -1,0 +1,52 @@
+"""Problems found in the content, as values that carry their location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+NOTICE = "notice"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a look) in one file, at one line where known."""
+
+    path: Path
+    line: int | None
+    message: str
+    severity: str = ERROR
+    hint: str = ""
+
+    def describe(self, root: Path) -> str:
+        """Return the editor-facing `path:line: severity: message` text."""
+        where = display_path(self.path, root)
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n    {self.hint}"
+        return text
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Return `path` relative to the project root when it lies inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def errors_in(problems: list[Problem]) -> list[Problem]:
+    """Return only the problems that stop a build."""
+    return [p for p in problems if p.severity == ERROR]
+
+
+class ContentError(Exception):
+    """Raised by a stage whose input is too broken for later stages to use."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
