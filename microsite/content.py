@@ -14,8 +14,8 @@ from .tomlio import line_of_key, line_of_table, parse_toml, read_toml
 FENCE = "+++"
 SECTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SECTION_FIELDS = {"id": Field((str,)), "title": Field((str,))}
-_RELEASE_KEYS = ("headline", "subhead", "description", "dateline_place", "distributor", "issuer", "source")
-_RELEASE_FIELDS = {key: Field((str,)) for key in _RELEASE_KEYS} | {"figures": Field((dict,))}
+RELEASE_KEYS = ("headline", "subhead", "description", "dateline_place", "distributor", "issuer", "source")
+_RELEASE_FIELDS = {key: Field((str,)) for key in RELEASE_KEYS} | {"figures": Field((dict,))}
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
     if bad:
         return None, [Problem(path, line_of_key(text, k, after=figures_line) or figures_line, f"the label of figure `{k}` should be text in quotes") for k in bad]
     lines = tuple((k, line_of_key(text, k, after=figures_line) if figures_line else None) for k in labels)
-    values = {key: data[key].strip() for key in _RELEASE_KEYS}
+    values = {key: data[key].strip() for key in RELEASE_KEYS}
     return ReleaseText(path=path, figures=tuple(labels.items()), figure_lines=lines, **values), []
 
 

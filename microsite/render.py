@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
 
 from .catalogs import Catalog
-from .content import Edition, Section
+from .content import RELEASE_KEYS, Edition, ReleaseText, Section
 from .facts import TIME_TYPES, Fact, format_fact
 from .markup import make_converter, render_body
 from .problems import ContentError, Problem
 from .settings import Language, Settings
+
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def render_front_door(editions: list[Edition], envs: dict[str, jinja2.Environmen
     choices, prompts = [], []
     for edition in editions:
         code = edition.language.code
-        context = {"lang": edition.language, "href": f"{code}/", "release": edition.release}
+        context = {"lang": edition.language, "href": f"{code}/", "release": typeset_release(edition.release, edition.language.typography)}
         choices.append(Markup(render_template(envs[code], "choice.html", context).strip()))
         prompts.append(Markup(render_template(envs[code], "prompt.html", context).strip()))
     context = {
@@ -65,8 +68,8 @@ def render_front_door(editions: list[Edition], envs: dict[str, jinja2.Environmen
         "root": "",
         "languages": _language_links(settings, None, ""),
         "titles": [p.striptags() for p in prompts],
-        "descriptions": [e.release.description for e in editions],
-        "issuers": [e.release.issuer for e in editions],
+        "description": editions[0].release.description,
+        "issuers": [Markup(f'<span lang="{escape(e.language.html_lang)}">{escape(typeset_release(e.release, e.language.typography).issuer)}</span>') for e in editions],
         "prompts": prompts,
         "choices": choices,
     }
@@ -80,11 +83,21 @@ def release_context(edition: Edition, source: Edition, facts: dict[str, Fact], s
         "lang": language,
         "root": "../",
         "languages": _language_links(settings, language.code, "../"),
-        "release": edition.release,
+        "release": typeset_release(edition.release, language.typography),
         "release_date": fact_markup(facts["release_date"], language),
         "sections": _section_contexts(edition, source, facts),
         "figures": _figure_contexts(edition, source, facts),
     }
+
+
+def typeset_release(release: ReleaseText, typography: str) -> ReleaseText:
+    """Return the release text with typographic apostrophes where the language uses them."""
+    if typography != "latin":
+        return release
+    # The body gets this from Markdown's smarty; the headline and other settings
+    # are plain text, so "China's" would otherwise keep a typewriter apostrophe.
+    fields = {key: _APOSTROPHE.sub("\u2019", getattr(release, key)) for key in RELEASE_KEYS}
+    return replace(release, **fields)
 
 
 def _language_links(settings: Settings, current: str | None, root: str) -> list[dict]:
