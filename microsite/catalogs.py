@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,12 @@ CATALOG_DOMAIN = "messages"
 # The same mapping babel.cfg gives pybabel, so the build sees what extraction sees.
 _METHOD_MAP = [("**.html", "jinja2")]
 _OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n"}}
+
+
+# Babel reads a string with a missing closing quote without complaint and
+# drops its last character; check the quoting of every entry line ourselves.
+_PO_STRING_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
+_PO_KEYWORD = re.compile(r'^(?:msgctxt|msgid|msgid_plural|msgstr)\b|^"')
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,9 @@ def load_catalog(locales: Path, language: Language, messages: dict, is_source: b
     if not path.exists():
         problems = [] if is_source else [Problem(path, None, f"there is no catalog for {language.name}: every interface string is shown in English", WARNING)]
         return Catalog(language.code, Translations()), problems
+    problems = check_po_quoting(path)
+    if problems:
+        return None, problems
     try:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=language.locale, abort_invalid=True)
@@ -55,6 +65,17 @@ def load_catalog(locales: Path, language: Language, messages: dict, is_source: b
     write_mo(buffer, catalog)  # leaves out fuzzy entries, as they may be stale
     buffer.seek(0)
     return Catalog(language.code, Translations(buffer, domain=CATALOG_DOMAIN)), problems
+
+
+def check_po_quoting(path: Path) -> list[Problem]:
+    """Report entry lines of a .po file whose text is not in balanced double quotes."""
+    problems = []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if _PO_KEYWORD.match(stripped) and not _PO_STRING_LINE.match(stripped):
+            problems.append(Problem(path, number, "this catalog line is not valid: the text must be in double quotes", hint=f'The line reads: {stripped}\n    Write it as, for example: msgstr "关键数据" (a " inside the text is written \\").'))
+    return problems
 
 
 def check_template_catalog(pot: Path, messages: dict) -> list[Problem]:

@@ -150,8 +150,8 @@ def _decimals(fact: Fact, value: Decimal) -> int:
     # unit is rounded, since press copy never prints "45.237 billion".
     if fact.decimals is not None:
         return fact.decimals
-    exponent = value.normalize().as_tuple().exponent
-    return min(max(-exponent, 0), 2)
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return max(-rounded.as_tuple().exponent, 0)
 
 
 def _number(value: Decimal, decimals: int, style: Style, locale) -> str:

@@ -1,0 +1,68 @@
+"""Shared helpers: a temporary copy of the project, builds, and parsed pages."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("build.py", "babel.cfg", "microsite", "content", "templates", "locales")
+
+
+def copy_project(target: Path) -> Path:
+    """Copy what a build reads (not site/, not caches) into `target`."""
+    target.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def run_build(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `python build.py ARGS` in a project folder, as an editor would."""
+    return subprocess.run(
+        [sys.executable, "build.py", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Return each file of a folder with a hash of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def parse(path: Path) -> BeautifulSoup:
+    """Parse an HTML file."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the project to edit and build."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real content, built once by the command line into a temporary folder."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
