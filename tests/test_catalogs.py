@@ -1,0 +1,80 @@
+"""Interface strings: extracted from the templates, translated, compiled at build time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from microsite.catalogs import template_messages
+
+from .conftest import ROOT, parse, run_build
+
+POT = ROOT / "locales" / "messages.pot"
+ZH_PO = ROOT / "locales" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+
+
+def msgids(path: Path) -> set[str]:
+    with path.open("rb") as handle:
+        return {m.id for m in read_po(handle) if m.id}
+
+
+def test_messages_pot_holds_exactly_the_strings_of_the_templates():
+    extracted = set(template_messages(ROOT / "templates"))
+    assert len(extracted) >= 10  # an extraction that matched nothing would be empty
+    assert msgids(POT) == extracted
+
+
+def test_every_string_has_a_current_chinese_translation():
+    with ZH_PO.open("rb") as handle:
+        catalog = read_po(handle)
+    for msgid in template_messages(ROOT / "templates"):
+        message = catalog.get(msgid)
+        assert message is not None and message.string and not message.fuzzy, msgid
+
+
+def test_no_compiled_catalog_is_kept_in_the_repository():
+    assert not list((ROOT / "locales").rglob("*.mo"))
+
+
+def test_chinese_page_uses_the_catalog(built_site: Path):
+    soup = parse(built_site / "zh-hans/index.html")
+    assert soup.select_one("#key-figures-title").get_text() == "关键数据"
+    assert soup.select_one(".skip-link").get_text() == "跳到正文"
+
+
+def test_catalog_edit_shows_in_the_next_build_without_compiling(project: Path):
+    po = project / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "关键数据"', 'msgstr "数据一览"'), encoding="utf-8")
+    assert run_build(project).returncode == 0
+    assert parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "数据一览"
+
+
+def test_missing_translation_falls_back_to_english_and_is_reported(project: Path):
+    po = project / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "关键数据"', 'msgstr ""'), encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0
+    assert 'locales/zh_Hans_CN/LC_MESSAGES/messages.po:49: warning: no 简体中文 translation for the interface string "Key figures": English is shown' in result.stderr
+    assert parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "Key figures"
+    assert "1 warning" in result.stdout
+
+
+def test_fuzzy_translation_is_not_published_and_is_reported(project: Path):
+    po = project / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
+    text = po.read_text(encoding="utf-8").replace('msgid "Key figures"', '#, fuzzy\nmsgid "Key figures"')
+    po.write_text(text, encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0
+    assert 'warning: the 简体中文 translation of "Key figures" is marked fuzzy' in result.stderr
+    assert parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "Key figures"
+
+
+def test_new_template_string_is_reported_until_extracted(project: Path):
+    template = project / "templates/release.html"
+    template.write_text(template.read_text(encoding="utf-8").replace('{{ _("Key figures") }}', '{{ _("Figures at a glance") }}'), encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0
+    assert 'templates/release.html:25: warning: the interface string "Figures at a glance" is not in locales/messages.pot' in result.stderr
+    assert 'no 简体中文 translation for the interface string "Figures at a glance"' in result.stderr
+    assert '"Key figures" is in messages.pot but no template uses it any more' in result.stderr
