@@ -33,6 +33,7 @@ class Catalog:
 
     language_code: str
     translations: Translations
+    key: tuple = ()  # what it was compiled from, so what is made from it can be cached
 
 
 def template_messages(templates: Path) -> dict[str, tuple[Path, int]]:

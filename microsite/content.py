@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import BuildCache
 from .problems import Problem
 from .schema import Field, check_table
 from .settings import Language
@@ -59,12 +60,13 @@ class Edition:
         return next((s for s in self.sections if s.id == section_id), None)
 
 
-def load_edition(folder: Path, language: Language) -> tuple[Edition | None, list[Problem]]:
+def load_edition(folder: Path, language: Language, cache: BuildCache) -> tuple[Edition | None, list[Problem]]:
     """Load one language's folder: release.toml and its Markdown sections."""
-    release, problems = load_release_text(folder / "release.toml")
+    release, problems = cache.load(folder / "release.toml", load_release_text)
+    problems = list(problems)
     sections = []
     for path in sorted(folder.glob("*.md")):
-        section, found = load_section(path)
+        section, found = cache.load(path, load_section)
         problems += found
         if section is not None:
             sections.append(section)

@@ -53,3 +53,59 @@ def _swap(staging: Path, target: Path) -> None:
         raise
     finally:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def update_site(pages: list[Page], assets: Path, target: Path, previous: dict[str, bytes]) -> list[str]:
+    """Rewrite only the files of `target` that differ from the last build's; return them.
+
+    Each file is replaced atomically, so a browser never reads half a page.
+    The folder ends up exactly as write_site would have left it.
+    """
+    changed = []
+    current = {page.path: page.content for page in pages}
+    for page in pages:
+        if previous.get(page.path) != page.content:
+            _replace_file(target / page.path, page.content)
+            changed.append(page.path)
+    for stale in sorted(set(previous) - set(current)):
+        (target / stale).unlink(missing_ok=True)
+        _remove_empty_parents((target / stale).parent, target)
+        changed.append(stale)
+    changed += _sync_assets(assets, target / "assets")
+    return changed
+
+
+def _replace_file(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _sync_assets(assets: Path, target: Path) -> list[str]:
+    wanted = {p.relative_to(assets): p for p in sorted(assets.rglob("*")) if p.is_file()} if assets.is_dir() else {}
+    changed = []
+    for relative, source in wanted.items():
+        content = source.read_bytes()
+        destination = target / relative
+        if not destination.is_file() or destination.read_bytes() != content:
+            _replace_file(destination, content)
+            changed.append(f"assets/{relative.as_posix()}")
+    if target.is_dir():
+        for existing in sorted(target.rglob("*"), reverse=True):
+            if existing.is_file() and existing.relative_to(target) not in wanted:
+                existing.unlink()
+                changed.append(f"assets/{existing.relative_to(target).as_posix()}")
+    return changed
+
+
+def _remove_empty_parents(folder: Path, top: Path) -> None:
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .cache import BuildCache, file_signature
 from .catalogs import Catalog, check_template_catalog, load_catalog, template_messages
-from .content import Edition, load_edition
-from .facts import Fact, load_facts
+from .content import Edition
+from .facts import Fact
 from .glossary import Name, load_glossary, unverified_notices
 from .markup import check_fact_refs
-from .output import write_site
+from .output import update_site, write_site
 from .problems import WARNING, ContentError, Problem, errors_in
 from .project import Project
-from .render import Page, make_environment, render_front_door, render_language
+from .releases import Release, load_release, release_folders
+from .render import Page, render_pages
 from .schema import suggest
 from .settings import Settings, load_settings
 
@@ -24,85 +26,104 @@ class SiteContent:
     """Everything the build read, checked for syntax: the input of rendering."""
 
     settings: Settings
-    facts: dict[str, Fact]
     glossary: tuple[Name, ...]
-    editions: tuple[Edition, ...]
+    releases: tuple[Release, ...]
     catalogs: dict[str, Catalog]
     messages: dict
+    templates_key: tuple
 
 
 @dataclass(frozen=True)
 class BuildResult:
     """What a build produced and what it found worth saying."""
 
+    content: SiteContent
     pages: tuple[Page, ...]
+    rendered: tuple[str, ...]
+    written: tuple[str, ...]
     problems: tuple[Problem, ...]
     seconds: float
 
 
-def build_site(project: Project, out: Path | None = None) -> BuildResult:
-    """Build the whole site into `out` (default site/), or raise ContentError."""
+def build_site(project: Project, out: Path | None = None, cache: BuildCache | None = None) -> BuildResult:
+    """Build the whole site into `out` (default site/), or raise ContentError.
+
+    With a cache kept from an earlier build into the same folder, only changed
+    files are re-read, only affected pages re-rendered and only changed files
+    rewritten; the result is the same as a full build.
+    """
     started = time.perf_counter()
-    content, problems = load_site(project)
+    cache = cache or BuildCache()
+    out = out or project.site
+    content, problems = load_site(project, cache)
     problems += validate_site(content, project)
     if errors_in(problems):
         raise ContentError(problems)
-    pages = render_site(content, project)
-    write_site(pages, project.assets, out or project.site)
-    return BuildResult(tuple(pages), tuple(problems), time.perf_counter() - started)
+    pages, rendered = render_pages(content, project, cache)
+    if cache.written and out.is_dir():
+        written = update_site(pages, project.assets, out, cache.written)
+    else:
+        write_site(pages, project.assets, out)
+        written = [page.path for page in pages]
+    cache.written = {page.path: page.content for page in pages}
+    cache.end_build()
+    return BuildResult(content, tuple(pages), tuple(rendered), tuple(written), tuple(problems), time.perf_counter() - started)
 
 
-def load_site(project: Project) -> tuple[SiteContent, list[Problem]]:
-    """Read settings, facts, glossary, every language's text and catalogs."""
-    settings = load_settings(project.content / "site.toml")
-    facts, problems = load_facts(project.content / "facts.toml")
-    glossary, found = load_glossary(project.content / "glossary.toml", settings)
-    problems += found
-    editions = []
-    for language in settings.languages:
-        folder = project.content / language.code
-        if not folder.is_dir():
-            problems.append(Problem(folder, None, f"the folder for {language.name} is missing", hint=f"Create content/{language.code}/ with a release.toml and its sections."))
-            continue
-        edition, found = load_edition(folder, language)
+def load_site(project: Project, cache: BuildCache) -> tuple[SiteContent, list[Problem]]:
+    """Read settings, glossary, every release in every language, and catalogs."""
+    settings = cache.load(project.content / "site.toml", load_settings_or_problems)
+    if isinstance(settings, ContentError):
+        raise settings
+    glossary_path = project.content / "glossary.toml"
+    glossary, problems = cache.remember(("glossary", file_signature(glossary_path), settings), lambda: load_glossary(glossary_path, settings))
+    problems = list(problems)
+    releases = []
+    for slug, folder in release_folders(project.content):
+        release, found = load_release(slug, folder, settings, cache)
         problems += found
-        if edition is not None:
-            editions.append(edition)
-    messages = template_messages(project.templates) if project.templates.is_dir() else {}
+        if release is not None:
+            releases.append(release)
+    templates_key = tuple(file_signature(p) for p in sorted(project.templates.rglob("*.html"))) if project.templates.is_dir() else ()
+    messages = cache.remember(("messages", templates_key), lambda: template_messages(project.templates) if templates_key else {})
     catalogs = {}
     for language in settings.languages:
-        catalog, found = load_catalog(project.locales, language, messages, language == settings.source)
+        is_source = language == settings.source
+        po = project.locales / language.catalog / "LC_MESSAGES" / "messages.po"
+        key = ("catalog", language, file_signature(po), templates_key)
+        catalog, found = cache.remember(key, lambda lang=language, src=is_source: load_catalog(project.locales, lang, messages, src))
         problems += found
         if catalog is not None:
-            catalogs[language.code] = catalog
+            catalogs[language.code] = replace(catalog, key=key)
     if errors_in(problems):
         raise ContentError(problems)
-    return SiteContent(settings, facts, glossary, tuple(editions), catalogs, messages), problems
+    return SiteContent(settings, glossary, tuple(releases), catalogs, messages, templates_key), problems
+
+
+def load_settings_or_problems(path: Path) -> Settings | ContentError:
+    """Load site.toml, returning (not raising) its problems so they can be cached."""
+    try:
+        return load_settings(path)
+    except ContentError as err:
+        return err
 
 
 def validate_site(content: SiteContent, project: Project) -> list[Problem]:
     """Check what one file cannot check alone: references, coverage, catalogs."""
-    problems = _check_release_date(content.facts, project.content / "facts.toml")
-    source = content.editions[0]
-    for edition in content.editions:
-        for section in edition.sections:
-            problems += check_fact_refs(section, content.facts)
-        problems += _check_figures(edition, source, content.facts)
-        if edition is not source:
-            problems += _check_coverage(edition, source)
+    problems = []
+    for release in content.releases:
+        facts = release.fact_map
+        problems += _check_release_date(facts, release.folder / "facts.toml")
+        source = release.editions[0]
+        for edition in release.editions:
+            for section in edition.sections:
+                problems += check_fact_refs(section, facts)
+            problems += _check_figures(edition, source, facts)
+            if edition is not source:
+                problems += _check_coverage(edition, source)
     problems += check_template_catalog(project.locales / "messages.pot", content.messages)
     problems += unverified_notices(content.glossary, content.settings, project.content / "glossary.toml")
     return problems
-
-
-def render_site(content: SiteContent, project: Project) -> list[Page]:
-    """Render every page in memory; nothing is written here."""
-    envs = {code: make_environment(project.templates, catalog) for code, catalog in content.catalogs.items()}
-    source = content.editions[0]
-    pages = [render_front_door(list(content.editions), envs, content.settings)]
-    for edition in content.editions:
-        pages.append(render_language(edition, source, content.facts, content.settings, envs[edition.language.code]))
-    return pages
 
 
 def _check_release_date(facts: dict[str, Fact], path: Path) -> list[Problem]:
@@ -133,7 +154,8 @@ def _check_coverage(edition: Edition, source: Edition) -> list[Problem]:
     problems = []
     for section in source.sections:
         if edition.section(section.id) is None:
-            problems.append(Problem(section.path, section.id_line, f"section `{section.id}` has no {edition.language.name} translation: the {source.language.name} text is shown with a notice", WARNING, hint=f"Add content/{edition.language.code}/{section.path.name} with id = \"{section.id}\"."))
+            target = edition.release.path.parent / section.path.name
+            problems.append(Problem(section.path, section.id_line, f"section `{section.id}` has no {edition.language.name} translation: the {source.language.name} text is shown with a notice", WARNING, hint=f"Add {target.parent.name}/{target.name} with id = \"{section.id}\"."))
     for section in edition.sections:
         if source.section(section.id) is None:
             hint = suggest(section.id, [s.id for s in source.sections]) or f"Every translated section needs a {source.language.name} original with the same id."

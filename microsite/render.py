@@ -10,11 +10,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from .cache import BuildCache
 from .catalogs import Catalog
 from .content import RELEASE_KEYS, Edition, ReleaseText, Section
 from .facts import TIME_TYPES, Fact, format_fact
 from .markup import make_converter, render_body
 from .problems import ContentError, Problem
+from .releases import Release
 from .settings import Language, Settings
 
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
@@ -26,6 +28,62 @@ class Page:
 
     path: str
     content: bytes
+
+
+def render_pages(content, project, cache: BuildCache) -> tuple[list[Page], list[str]]:
+    """Render every page in memory; return the pages and which were rendered anew."""
+    rendered: list[str] = []
+    envs = {code: cache.remember(("env", content.templates_key, catalog.key), lambda c=catalog: make_environment(project.templates, c)) for code, catalog in content.catalogs.items()}
+    pages = [_render_front_door(content, envs, cache, rendered)]
+    for release in content.releases:
+        for edition in release.editions:
+            pages.append(_render_release_page(release, edition, content, envs, cache, rendered))
+    return pages, rendered
+
+
+def _render_front_door(content, envs, cache, rendered) -> Page:
+    main = content.releases[0]
+    key = ("front-door", content.templates_key, tuple(c.key for c in content.catalogs.values()), main.editions)
+
+    def make():
+        rendered.append("index.html")
+        return render_front_door(list(main.editions), envs, content.settings)
+
+    return cache.remember(key, make)
+
+
+def _render_release_page(release: Release, edition: Edition, content, envs, cache: BuildCache, rendered) -> Page:
+    source = release.editions[0]
+    code = edition.language.code
+    # The key names everything the page is made from, and nothing more: an
+    # English section that the Chinese page does not show cannot change it.
+    fallback = tuple(s for s in source.sections if edition.section(s.id) is None)
+    source_view = (source.language, tuple(s.id for s in source.sections), fallback, source.release.figures)
+    others = _other_releases(release, content.releases, code)
+    key = ("release", release.slug, code, content.templates_key, content.catalogs[code].key, edition, source_view, release.facts, content.settings.languages, others)
+    path = release.page_path(code)
+
+    def make():
+        rendered.append(path)
+        context = release_context(release, edition, content.settings, cache)
+        context["more_releases"] = _more_releases_context(others, release, edition.language)
+        html = render_template(envs[code], "release.html", context)
+        return Page(path, html.encode("utf-8"))
+
+    return cache.remember(key, make)
+
+
+def _other_releases(release: Release, releases, code: str) -> tuple:
+    # Only the main page lists the others: one headline edit elsewhere then
+    # re-renders one page per language, not every page of the site.
+    if release.slug:
+        return ()
+    return tuple((r.slug, r.edition(code).release.headline, r.fact_map["release_date"]) for r in releases if r.slug)
+
+
+def _more_releases_context(others: tuple, release: Release, language: Language) -> list[dict]:
+    entries = [{"href": f"{slug}/", "headline": headline, "date": fact_markup(date, language), "order": (date.machine_value(), slug)} for slug, headline, date in others]
+    return sorted(entries, key=lambda e: e["order"], reverse=True)
 
 
 def make_environment(templates: Path, catalog: Catalog) -> jinja2.Environment:
@@ -47,13 +105,6 @@ def fact_markup(fact: Fact, language: Language) -> Markup:
     return Markup(f'<{tag} class="fact" {attribute}="{escape(fact.machine_value())}">{escape(format_fact(fact, language))}</{tag}>')
 
 
-def render_language(edition: Edition, source: Edition, facts: dict[str, Fact], settings: Settings, env: jinja2.Environment) -> Page:
-    """Render the release page of one language."""
-    context = release_context(edition, source, facts, settings)
-    html = render_template(env, "release.html", context)
-    return Page(f"{edition.language.code}/index.html", html.encode("utf-8"))
-
-
 def render_front_door(editions: list[Edition], envs: dict[str, jinja2.Environment], settings: Settings) -> Page:
     """Render site/index.html, where a visitor picks a language."""
     source = settings.source
@@ -66,7 +117,7 @@ def render_front_door(editions: list[Edition], envs: dict[str, jinja2.Environmen
     context = {
         "lang": source,
         "root": "",
-        "languages": _language_links(settings, None, ""),
+        "languages": _language_links(settings, None, "", ""),
         "titles": [p.striptags() for p in prompts],
         "description": editions[0].release.description,
         "issuers": [Markup(f'<span lang="{escape(e.language.html_lang)}">{escape(typeset_release(e.release, e.language.typography).issuer)}</span>') for e in editions],
@@ -76,16 +127,20 @@ def render_front_door(editions: list[Edition], envs: dict[str, jinja2.Environmen
     return Page("index.html", render_template(envs[source.code], "languages.html", context).encode("utf-8"))
 
 
-def release_context(edition: Edition, source: Edition, facts: dict[str, Fact], settings: Settings) -> dict:
+def release_context(release: Release, edition: Edition, settings: Settings, cache: BuildCache) -> dict:
     """Build the template context of one language's release page."""
     language = edition.language
+    source = release.editions[0]
+    facts = release.fact_map
+    root = "../../" if release.slug else "../"
     return {
         "lang": language,
-        "root": "../",
-        "languages": _language_links(settings, language.code, "../"),
+        "root": root,
+        "home": None if not release.slug else f"{root}{language.code}/",
+        "languages": _language_links(settings, language.code, root, release.slug),
         "release": typeset_release(edition.release, language.typography),
         "release_date": fact_markup(facts["release_date"], language),
-        "sections": _section_contexts(edition, source, facts),
+        "sections": _section_contexts(edition, source, release, cache),
         "figures": _figure_contexts(edition, source, facts),
     }
 
@@ -100,26 +155,30 @@ def typeset_release(release: ReleaseText, typography: str) -> ReleaseText:
     return replace(release, **fields)
 
 
-def _language_links(settings: Settings, current: str | None, root: str) -> list[dict]:
+def _language_links(settings: Settings, current: str | None, root: str, slug: str) -> list[dict]:
+    suffix = f"{slug}/" if slug else ""
     return [
-        {"code": lang.code, "name": lang.name, "html_lang": lang.html_lang, "href": f"{root}{lang.code}/", "current": lang.code == current}
+        {"code": lang.code, "name": lang.name, "html_lang": lang.html_lang, "href": f"{root}{lang.code}/{suffix}", "current": lang.code == current}
         for lang in settings.languages
     ]
 
 
-def _section_contexts(edition: Edition, source: Edition, facts: dict[str, Fact]) -> list[dict]:
-    converters = {}
+def _section_contexts(edition: Edition, source: Edition, release: Release, cache: BuildCache) -> list[dict]:
     contexts = []
     for original in source.sections:
         section = edition.section(original.id)
         fallback = section is None
         shown: Section = original if fallback else section
         language = source.language if fallback else edition.language
-        if language.code not in converters:
-            converters[language.code] = make_converter(facts, lambda f, lang=language: format_fact(f, lang), language.typography)
-        html = render_body(converters[language.code], shown, language.typography)
-        contexts.append({"id": shown.id, "title": shown.title, "html": Markup(html), "fallback": fallback, "lang": language.html_lang})
+        html = cache.remember(("section", shown, language, release.facts), lambda s=shown, lang=language: section_html(s, lang, release.fact_map))
+        contexts.append({"id": shown.id, "title": shown.title, "html": html, "fallback": fallback, "lang": language.html_lang})
     return contexts
+
+
+def section_html(section: Section, language: Language, facts: dict[str, Fact]) -> Markup:
+    """Convert one section's Markdown to HTML, with its facts written for the language."""
+    md = make_converter(facts, lambda f: format_fact(f, language), language.typography)
+    return Markup(render_body(md, section, language.typography))
 
 
 def _figure_contexts(edition: Edition, source: Edition, facts: dict[str, Fact]) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tomllib
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -185,3 +186,43 @@ def test_build_into_another_folder_leaves_site_alone(project: Path, tmp_path: Pa
     assert result.returncode == 0
     assert (tmp_path / "elsewhere" / "en" / "index.html").is_file()
     assert not (project / "site").exists()
+
+
+def add_release(project: Path, slug: str, date: str, headline_en: str) -> None:
+    """Copy the main release into content/releases/SLUG/ with another date and headline."""
+    folder = project / "content" / "releases" / slug
+    folder.mkdir(parents=True)
+    facts = (project / "content/facts.toml").read_text(encoding="utf-8").replace("value = 2023-03-24", f"value = {date}")
+    (folder / "facts.toml").write_text(facts, encoding="utf-8")
+    for code in ("en", "zh-hans"):
+        shutil.copytree(project / "content" / code, folder / code)
+    release = folder / "en" / "release.toml"
+    text = release.read_text(encoding="utf-8")
+    release.write_text(re.sub(r'^headline = ".*"$', f'headline = "{headline_en}"', text, count=1, flags=re.M), encoding="utf-8")
+
+
+def test_further_releases_get_their_own_pages_and_are_listed(project: Path):
+    add_release(project, "follow-up", "2023-04-02", "A follow-up release")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    page = parse(site / "en/follow-up/index.html")
+    assert page.h1.get_text() == "A follow-up release"
+    assert [a["href"] for a in page.select("nav.language-switcher a")] == ["../../en/follow-up/", "../../zh-hans/follow-up/"]
+    assert page.select_one(".home-link a")["href"] == "../../en/"
+    assert page.select_one("link[rel=stylesheet]")["href"] == "../../assets/style.css"
+    listing = parse(site / "en/index.html").select(".more-releases li")
+    assert [li.a["href"] for li in listing] == ["follow-up/"]
+    assert "April 2, 2023" in listing[0].get_text()
+    for source in ("en/follow-up/index.html", "zh-hans/follow-up/index.html", "en/index.html"):
+        for _, ref in internal_targets(site, source):
+            url = urlparse(urljoin(f"http://site/{source}", ref))
+            target = site / url.path.lstrip("/")
+            assert (target / "index.html" if url.path.endswith("/") else target).is_file(), (source, ref)
+
+
+def test_release_folder_name_must_be_a_web_address(project: Path):
+    add_release(project, "Follow_Up", "2023-04-02", "A follow-up release")
+    result = run_build(project)
+    assert result.returncode == 1
+    assert "content/releases/Follow_Up: error: the release folder name `Follow_Up` becomes a web address" in result.stderr
