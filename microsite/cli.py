@@ -38,7 +38,19 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="write the site here instead of site/")
     build.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     build.set_defaults(run=run_build)
+    serve = commands.add_parser("serve", help="build, serve with live reload, and rebuild on every save")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    serve.set_defaults(run=run_serve)
     return parser
+
+
+def run_serve(project: Project, args) -> int:
+    """Serve the site with live reload until interrupted."""
+    from .serve import serve  # the server and its dependencies load only when asked for
+
+    return serve(project, args.host, args.port, print_problems)
 
 
 def run_build(project: Project, args) -> int:

@@ -43,7 +43,7 @@ def render_pages(content, project, cache: BuildCache) -> tuple[list[Page], list[
 
 def _render_front_door(content, envs, cache, rendered) -> Page:
     main = content.releases[0]
-    key = ("front-door", content.templates_key, tuple(c.key for c in content.catalogs.values()), main.editions)
+    key = ("front-door", content.templates_key, tuple(c.key for c in content.catalogs.values()), tuple((e.language, e.release) for e in main.editions), content.settings)
 
     def make():
         rendered.append("index.html")
