@@ -90,7 +90,9 @@ def load_site(project: Project, cache: BuildCache) -> tuple[SiteContent, list[Pr
     for language in settings.languages:
         is_source = language == settings.source
         po = project.locales / language.catalog / "LC_MESSAGES" / "messages.po"
-        key = ("catalog", language, file_signature(po), templates_key)
+        # Keyed by the msgids, not by the templates: editing a template's
+        # markup must not invalidate every page that uses the catalog.
+        key = ("catalog", language, file_signature(po), tuple(messages))
         catalog, found = cache.remember(key, lambda lang=language, src=is_source: load_catalog(project.locales, lang, messages, src))
         problems += found
         if catalog is not None:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup, escape
 
-from .cache import BuildCache
+from .cache import BuildCache, file_signature
 from .catalogs import Catalog
 from .content import RELEASE_KEYS, Edition, ReleaseText, Section
 from .facts import TIME_TYPES, Fact, format_fact
@@ -20,6 +21,8 @@ from .releases import Release
 from .settings import Language, Settings
 
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+FRONT_DOOR_TEMPLATES = ("languages.html", "choice.html", "prompt.html")
+RELEASE_TEMPLATES = ("release.html",)
 
 
 @dataclass(frozen=True)
@@ -34,16 +37,40 @@ def render_pages(content, project, cache: BuildCache) -> tuple[list[Page], list[
     """Render every page in memory; return the pages and which were rendered anew."""
     rendered: list[str] = []
     envs = {code: cache.remember(("env", content.templates_key, catalog.key), lambda c=catalog: make_environment(project.templates, c)) for code, catalog in content.catalogs.items()}
-    pages = [_render_front_door(content, envs, cache, rendered)]
+    any_env = next(iter(envs.values()))
+    keys = {names: cache.remember(("template-key", content.templates_key, names), lambda n=names: template_key(any_env, project.templates, n)) for names in (FRONT_DOOR_TEMPLATES, RELEASE_TEMPLATES)}
+    pages = [_render_front_door(content, envs, keys[FRONT_DOOR_TEMPLATES], cache, rendered)]
     for release in content.releases:
         for edition in release.editions:
-            pages.append(_render_release_page(release, edition, content, envs, cache, rendered))
+            pages.append(_render_release_page(release, edition, content, envs, keys[RELEASE_TEMPLATES], cache, rendered))
     return pages, rendered
 
 
-def _render_front_door(content, envs, cache, rendered) -> Page:
+def template_key(env: jinja2.Environment, folder: Path, names: tuple[str, ...]) -> tuple:
+    """Return the versions of some templates and of every template they pull in."""
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0]
+            referenced = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateError:
+            # A broken or missing template fails at render time with its line;
+            # until then, depend on every template.
+            return ("all", tuple(file_signature(p) for p in sorted(folder.rglob("*.html"))))
+        if None in referenced:
+            return ("all", tuple(file_signature(p) for p in sorted(folder.rglob("*.html"))))
+        todo += referenced
+    return tuple(file_signature(folder / n) for n in sorted(seen))
+
+
+def _render_front_door(content, envs, templates, cache, rendered) -> Page:
     main = content.releases[0]
-    key = ("front-door", content.templates_key, tuple(c.key for c in content.catalogs.values()), tuple((e.language, e.release) for e in main.editions), content.settings)
+    key = ("front-door", templates, tuple(c.key for c in content.catalogs.values()), tuple((e.language, e.release) for e in main.editions), content.settings)
 
     def make():
         rendered.append("index.html")
@@ -52,7 +79,7 @@ def _render_front_door(content, envs, cache, rendered) -> Page:
     return cache.remember(key, make)
 
 
-def _render_release_page(release: Release, edition: Edition, content, envs, cache: BuildCache, rendered) -> Page:
+def _render_release_page(release: Release, edition: Edition, content, envs, templates: tuple, cache: BuildCache, rendered) -> Page:
     source = release.editions[0]
     code = edition.language.code
     # The key names everything the page is made from, and nothing more: an
@@ -60,7 +87,7 @@ def _render_release_page(release: Release, edition: Edition, content, envs, cach
     fallback = tuple(s for s in source.sections if edition.section(s.id) is None)
     source_view = (source.language, tuple(s.id for s in source.sections), fallback, source.release.figures)
     others = _other_releases(release, content.releases, code)
-    key = ("release", release.slug, code, content.templates_key, content.catalogs[code].key, edition, source_view, release.facts, content.settings.languages, others)
+    key = ("release", release.slug, code, templates, content.catalogs[code].key, edition, source_view, release.facts, content.settings.languages, others)
     path = release.page_path(code)
 
     def make():
