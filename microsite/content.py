@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import BuildCache
+from .cache import BuildCache, cached_hash
 from .problems import Problem
 from .schema import Field, check_table
 from .settings import Language
@@ -19,6 +19,7 @@ RELEASE_KEYS = ("headline", "subhead", "description", "dateline_place", "distrib
 _RELEASE_FIELDS = {key: Field((str,)) for key in RELEASE_KEYS} | {"figures": Field((dict,))}
 
 
+@cached_hash
 @dataclass(frozen=True)
 class Section:
     """One section of the release in one language."""
@@ -31,6 +32,7 @@ class Section:
     id_line: int
 
 
+@cached_hash
 @dataclass(frozen=True)
 class ReleaseText:
     """The release's words in one language that are not body text."""
@@ -47,6 +49,7 @@ class ReleaseText:
     figure_lines: tuple[tuple[str, int | None], ...]
 
 
+@cached_hash
 @dataclass(frozen=True)
 class Edition:
     """Everything one language says: release settings and ordered sections."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from .cache import cached_hash
 from .problems import Problem
 from .schema import Field, check_table, suggest
 from .settings import Language, Style
@@ -35,6 +36,7 @@ DURATION_UNITS = ("month", "year")
 TIME_TYPES = ("date", "month", "year")
 
 
+@cached_hash
 @dataclass(frozen=True)
 class Fact:
     """One figure of the release: its id, type, value and where it was typed."""

@@ -44,10 +44,10 @@ def used_fact_ids(section: Section) -> list[str]:
 class _FactProcessor(InlineProcessor):
     """Replace [[id]] with the formatted fact, marked up with its machine value."""
 
-    def __init__(self, facts: dict[str, Fact], write: Callable[[Fact], str]):
+    def __init__(self):
         super().__init__(_FACT_REF_PATTERN)
-        self.facts = facts
-        self.write = write
+        self.facts: dict[str, Fact] = {}
+        self.write: Callable[[Fact], str] = str
 
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's API name)
         fact = self.facts.get(m.group(1))
@@ -62,22 +62,30 @@ class _FactProcessor(InlineProcessor):
         return element, m.start(0), m.end(0)
 
 
-def make_converter(facts: dict[str, Fact], write: Callable[[Fact], str], typography: str) -> markdown.Markdown:
-    """Return a Markdown converter for one language (one per build, not shared)."""
-    extensions = ["extra", "sane_lists", "toc"]
-    if typography == "latin":
-        # smarty turns Chinese quotes into pairs of closing quotes; Latin only.
-        extensions.append("smarty")
-    md = markdown.Markdown(extensions=extensions, extension_configs={"toc": {"slugify": slugify_unicode}}, output_format="html")
-    md.inlinePatterns.register(_FactProcessor(facts, write), "fact", _FACT_PRIORITY)
-    return md
+class Converter:
+    """A Markdown converter for one language, reused section after section.
 
+    Building a Markdown instance costs about as much as converting a section,
+    so a build makes one per language; reset() before each conversion keeps
+    one section's state (footnotes, ids) out of the next.
+    """
 
-def render_body(md: markdown.Markdown, section: Section, typography: str) -> str:
-    """Convert a section's Markdown body to HTML."""
-    body = section.body
-    if typography == "cjk":
-        # A line break between two Chinese characters would show as a space.
-        body = _CJK_LINE_BREAK.sub("", body)
-    md.reset()
-    return md.convert(body)
+    def __init__(self, typography: str):
+        extensions = ["extra", "sane_lists", "toc"]
+        if typography == "latin":
+            # smarty turns Chinese quotes into pairs of closing quotes; Latin only.
+            extensions.append("smarty")
+        self.typography = typography
+        self.md = markdown.Markdown(extensions=extensions, extension_configs={"toc": {"slugify": slugify_unicode}}, output_format="html")
+        self.facts = _FactProcessor()
+        self.md.inlinePatterns.register(self.facts, "fact", _FACT_PRIORITY)
+
+    def convert(self, section: Section, facts: dict[str, Fact], write: Callable[[Fact], str]) -> str:
+        """Convert a section's Markdown body to HTML, writing facts with `write`."""
+        body = section.body
+        if self.typography == "cjk":
+            # A line break between two Chinese characters would show as a space.
+            body = _CJK_LINE_BREAK.sub("", body)
+        self.facts.facts, self.facts.write = facts, write
+        self.md.reset()
+        return self.md.convert(body)

@@ -56,7 +56,7 @@ def build_site(project: Project, out: Path | None = None, cache: BuildCache | No
     cache = cache or BuildCache()
     out = out or project.site
     content, problems = load_site(project, cache)
-    problems += validate_site(content, project)
+    problems += validate_site(content, project, cache)
     if errors_in(problems):
         raise ContentError(problems)
     pages, rendered = render_pages(content, project, cache)
@@ -80,7 +80,13 @@ def load_site(project: Project, cache: BuildCache) -> tuple[SiteContent, list[Pr
     problems = list(problems)
     releases = []
     for slug, folder in release_folders(project.content):
-        release, found = load_release(slug, folder, settings, cache)
+        if cache.watched:
+            # Every change under the folder bumps its version: an untouched
+            # release is not even stat-ed again.
+            key = ("release", slug, folder, settings, cache.version(folder))
+            release, found = cache.remember(key, lambda s=slug, f=folder: load_release(s, f, settings, cache))
+        else:
+            release, found = load_release(slug, folder, settings, cache)
         problems += found
         if release is not None:
             releases.append(release)
@@ -110,21 +116,27 @@ def load_settings_or_problems(path: Path) -> Settings | ContentError:
         return err
 
 
-def validate_site(content: SiteContent, project: Project) -> list[Problem]:
+def validate_site(content: SiteContent, project: Project, cache: BuildCache) -> list[Problem]:
     """Check what one file cannot check alone: references, coverage, catalogs."""
     problems = []
     for release in content.releases:
-        facts = release.fact_map
-        problems += _check_release_date(facts, release.folder / "facts.toml")
-        source = release.editions[0]
-        for edition in release.editions:
-            for section in edition.sections:
-                problems += check_fact_refs(section, facts)
-            problems += _check_figures(edition, source, facts)
-            if edition is not source:
-                problems += _check_coverage(edition, source)
+        problems += cache.remember(("validate", release), lambda r=release: validate_release(r))
     problems += check_template_catalog(project.locales / "messages.pot", content.messages)
     problems += unverified_notices(content.glossary, content.settings, project.content / "glossary.toml")
+    return problems
+
+
+def validate_release(release: Release) -> list[Problem]:
+    """Check one release: fact references, key figures and translation coverage."""
+    facts = release.fact_map
+    problems = _check_release_date(facts, release.folder / "facts.toml")
+    source = release.editions[0]
+    for edition in release.editions:
+        for section in edition.sections:
+            problems += check_fact_refs(section, facts)
+        problems += _check_figures(edition, source, facts)
+        if edition is not source:
+            problems += _check_coverage(edition, source)
     return problems
 
 

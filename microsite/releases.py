@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import BuildCache
+from .cache import BuildCache, cached_hash
 from .content import Edition, load_edition
 from .facts import Fact, load_facts
 from .problems import Problem
@@ -16,6 +16,7 @@ MORE_RELEASES = "releases"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+@cached_hash
 @dataclass(frozen=True)
 class Release:
     """One release. The main one (slug '') lives in content/ itself and is

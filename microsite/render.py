@@ -15,7 +15,7 @@ from .cache import BuildCache, file_signature
 from .catalogs import Catalog
 from .content import RELEASE_KEYS, Edition, ReleaseText, Section
 from .facts import TIME_TYPES, Fact, format_fact
-from .markup import make_converter, render_body
+from .markup import Converter
 from .problems import ContentError, Problem
 from .releases import Release
 from .settings import Language, Settings
@@ -36,13 +36,14 @@ class Page:
 def render_pages(content, project, cache: BuildCache) -> tuple[list[Page], list[str]]:
     """Render every page in memory; return the pages and which were rendered anew."""
     rendered: list[str] = []
+    converters = Converters()
     envs = {code: cache.remember(("env", content.templates_key, catalog.key), lambda c=catalog: make_environment(project.templates, c)) for code, catalog in content.catalogs.items()}
     any_env = next(iter(envs.values()))
     keys = {names: cache.remember(("template-key", content.templates_key, names), lambda n=names: template_key(any_env, project.templates, n)) for names in (FRONT_DOOR_TEMPLATES, RELEASE_TEMPLATES)}
     pages = [_render_front_door(content, envs, keys[FRONT_DOOR_TEMPLATES], cache, rendered)]
     for release in content.releases:
         for edition in release.editions:
-            pages.append(_render_release_page(release, edition, content, envs, keys[RELEASE_TEMPLATES], cache, rendered))
+            pages.append(_render_release_page(release, edition, content, envs, keys[RELEASE_TEMPLATES], cache, rendered, converters))
     return pages, rendered
 
 
@@ -79,7 +80,7 @@ def _render_front_door(content, envs, templates, cache, rendered) -> Page:
     return cache.remember(key, make)
 
 
-def _render_release_page(release: Release, edition: Edition, content, envs, templates: tuple, cache: BuildCache, rendered) -> Page:
+def _render_release_page(release: Release, edition: Edition, content, envs, templates: tuple, cache: BuildCache, rendered, converters) -> Page:
     source = release.editions[0]
     code = edition.language.code
     # The key names everything the page is made from, and nothing more: an
@@ -92,7 +93,7 @@ def _render_release_page(release: Release, edition: Edition, content, envs, temp
 
     def make():
         rendered.append(path)
-        context = release_context(release, edition, content.settings, cache)
+        context = release_context(release, edition, content.settings, cache, converters)
         context["more_releases"] = _more_releases_context(others, release, edition.language)
         html = render_template(envs[code], "release.html", context)
         return Page(path, html.encode("utf-8"))
@@ -154,7 +155,7 @@ def render_front_door(editions: list[Edition], envs: dict[str, jinja2.Environmen
     return Page("index.html", render_template(envs[source.code], "languages.html", context).encode("utf-8"))
 
 
-def release_context(release: Release, edition: Edition, settings: Settings, cache: BuildCache) -> dict:
+def release_context(release: Release, edition: Edition, settings: Settings, cache: BuildCache, converters: Converters) -> dict:
     """Build the template context of one language's release page."""
     language = edition.language
     source = release.editions[0]
@@ -167,7 +168,7 @@ def release_context(release: Release, edition: Edition, settings: Settings, cach
         "languages": _language_links(settings, language.code, root, release.slug),
         "release": typeset_release(edition.release, language.typography),
         "release_date": fact_markup(facts["release_date"], language),
-        "sections": _section_contexts(edition, source, release, cache),
+        "sections": _section_contexts(edition, source, release, cache, converters),
         "figures": _figure_contexts(edition, source, facts),
     }
 
@@ -190,22 +191,30 @@ def _language_links(settings: Settings, current: str | None, root: str, slug: st
     ]
 
 
-def _section_contexts(edition: Edition, source: Edition, release: Release, cache: BuildCache) -> list[dict]:
+def _section_contexts(edition: Edition, source: Edition, release: Release, cache: BuildCache, converters: Converters) -> list[dict]:
     contexts = []
     for original in source.sections:
         section = edition.section(original.id)
         fallback = section is None
         shown: Section = original if fallback else section
         language = source.language if fallback else edition.language
-        html = cache.remember(("section", shown, language, release.facts), lambda s=shown, lang=language: section_html(s, lang, release.fact_map))
+        html = cache.remember(("section", shown, language, release.facts), lambda s=shown, lang=language: section_html(s, lang, release.fact_map, converters))
         contexts.append({"id": shown.id, "title": shown.title, "html": html, "fallback": fallback, "lang": language.html_lang})
     return contexts
 
 
-def section_html(section: Section, language: Language, facts: dict[str, Fact]) -> Markup:
+class Converters(dict):
+    """The Markdown converters of one build, one per typography, made when first needed."""
+
+    def __missing__(self, typography: str) -> Converter:
+        converter = self[typography] = Converter(typography)
+        return converter
+
+
+def section_html(section: Section, language: Language, facts: dict[str, Fact], converters: Converters) -> Markup:
     """Convert one section's Markdown to HTML, with its facts written for the language."""
-    md = make_converter(facts, lambda f: format_fact(f, language), language.typography)
-    return Markup(render_body(md, section, language.typography))
+    html = converters[language.typography].convert(section, facts, lambda f: format_fact(f, language))
+    return Markup(html)
 
 
 def _figure_contexts(edition: Edition, source: Edition, facts: dict[str, Fact]) -> list[dict]:

@@ -14,7 +14,7 @@ from .glossary import Name
 from .markup import used_fact_ids
 from .problems import ERROR, NOTICE, WARNING, Problem, display_path
 from .releases import Release
-from .render import section_html
+from .render import Converters, section_html
 
 _TAG = re.compile(r"(<[^>]+>)")
 
@@ -52,18 +52,19 @@ def render_review_page(content, slug: str, problems: list[Problem], root: Path, 
     unverified = [n for n in content.glossary if not n.verified]
     relevant = [problem_view(p, root) for p in problems if p.severity != ERROR]
     source = release.editions[0]
+    converters = Converters()
     context = {
         "headline": source.release.headline,
         "languages": languages,
         "source_name": source.language.name,
         "problems": _unique(relevant),
         "releases": [{"href": f"/_review/{r.slug}/" if r.slug else "/_review/", "label": r.slug or "main release", "current": r is release} for r in content.releases],
-        "sections": [_section_view(release, section.id, unverified, cache) for section in source.sections],
+        "sections": [_section_view(release, section.id, unverified, cache, converters) for section in source.sections],
     }
     return preview_environment().get_template("review.html").render(context)
 
 
-def _section_view(release: Release, section_id: str, unverified: list[Name], cache: BuildCache) -> dict:
+def _section_view(release: Release, section_id: str, unverified: list[Name], cache: BuildCache, converters) -> dict:
     facts = release.fact_map
     columns, used = [], []
     for edition in release.editions:
@@ -72,7 +73,7 @@ def _section_view(release: Release, section_id: str, unverified: list[Name], cac
         if section is None:
             columns.append({"lang": language.html_lang, "language": language.name, "title": "(missing)", "missing": True})
             continue
-        html = cache.remember(("section", section, language, release.facts), lambda s=section, lang=language: section_html(s, lang, facts))
+        html = cache.remember(("section", section, language, release.facts), lambda s=section, lang=language: section_html(s, lang, facts, converters))
         columns.append({"lang": language.html_lang, "language": language.name, "title": section.title, "missing": False, "html": _mark_names(html, unverified, (language.code, release.editions[0].language.code))})
         used += [f for f in used_fact_ids(section) if f in facts and f not in used]
     rows = [{"id": f, "cells": [{"lang": e.language.html_lang, "text": format_fact(facts[f], e.language)} for e in release.editions]} for f in used]

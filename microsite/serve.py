@@ -26,7 +26,7 @@ class Preview:
         self.project = project
         self.out = out
         self.report = report
-        self.cache = BuildCache()
+        self.cache = BuildCache(watched=True)
         self.result: BuildResult | None = None
         self.failure: list[Problem] | None = None
 

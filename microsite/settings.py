@@ -7,6 +7,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
+from .cache import cached_hash
 from .problems import ContentError, Problem
 from .schema import Field, check_table
 from .tomlio import line_of_key, line_of_table, read_toml
@@ -40,6 +41,7 @@ _UNIT_TEMPLATES = ("multiplier", "percent", "money", "capacity")
 TYPOGRAPHIES = ("latin", "cjk")
 
 
+@cached_hash
 @dataclass(frozen=True)
 class Style:
     """How one language writes figures: patterns and unit words."""
@@ -59,6 +61,7 @@ class Style:
     duration_year: tuple[tuple[str, str], ...]
 
 
+@cached_hash
 @dataclass(frozen=True)
 class Language:
     """One language of the site: its folder, tags, catalog and style."""
@@ -72,6 +75,7 @@ class Language:
     style: Style
 
 
+@cached_hash
 @dataclass(frozen=True)
 class Settings:
     """The site's languages; the first is the source language."""

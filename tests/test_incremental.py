@@ -13,9 +13,9 @@ from microsite.project import Project
 from .conftest import tree_digest
 
 
-def rebuild_after(project: Path, edits: dict[str, tuple[str, str]], tmp_path: Path) -> tuple:
+def rebuild_after(project: Path, edits: dict[str, tuple[str, str]], tmp_path: Path, watched: bool = False) -> tuple:
     """Build with a cache, apply edits, rebuild; return what was rendered and both trees."""
-    cache = BuildCache()
+    cache = BuildCache(watched=watched)
     out = project / "site"
     build_site(Project(project), out, cache)
     for relative, (old, new) in edits.items():
@@ -43,8 +43,9 @@ def rebuild_after(project: Path, edits: dict[str, tuple[str, str]], tmp_path: Pa
     ],
     ids=["zh-section", "en-section", "facts", "en-release-settings", "zh-catalog", "release-template", "base-template"],
 )
-def test_rebuild_renders_only_affected_pages_and_matches_full_build(project: Path, tmp_path: Path, edits, expected):
-    result, incremental, full = rebuild_after(project, edits, tmp_path)
+@pytest.mark.parametrize("watched", [False, True], ids=["stat", "watched"])
+def test_rebuild_renders_only_affected_pages_and_matches_full_build(project: Path, tmp_path: Path, edits, expected, watched):
+    result, incremental, full = rebuild_after(project, edits, tmp_path, watched)
     assert sorted(result.rendered) == sorted(expected)
     assert incremental == full
 
