@@ -50,6 +50,7 @@ def add_generated_releases(content: Path, count: int) -> None:
         day = 1 + number % 28
         month = 1 + (number // 28) % 12
         (folder / "facts.toml").write_text(facts.replace("value = 2023-03-24", f"value = 2022-{month:02d}-{day:02d}"), encoding="utf-8")
+        (folder / "schedule.toml").write_text(f"published = 2022-{month:02d}-{day:02d}T09:00:00+08:00\n", encoding="utf-8")
         for code in ("en", "zh-hans"):
             shutil.copytree(content / code, folder / code)
 

@@ -81,12 +81,14 @@ def print_problems(problems: list[Problem], root: Path) -> None:
 
 def summary_line(result, out: Path, root: Path) -> str:
     """Return the build's one-line summary."""
-    languages = sorted({page.path.split("/")[0] for page in result.pages if "/" in page.path})
+    pages = [page.path for page in result.pages if page.path.endswith(".html")]
+    languages = sorted({path.split("/")[0] for path in pages if "/" in path})
+    others = len(result.pages) - len(pages)
     warnings = sum(p.severity == WARNING for p in result.problems)
     notices = sum(p.severity == NOTICE for p in result.problems)
     return (
-        f"Built {_count(len(result.pages), 'page')} ({', '.join(languages)} and the language picker) "
-        f"into {display_path(out, root)}/ in {result.seconds:.2f} s: "
+        f"Built {_count(len(pages), 'page')} ({', '.join(languages)}, the language picker and 404) "
+        f"and {_count(others, 'other file')} into {display_path(out, root)}/ in {result.seconds:.2f} s: "
         f"{_count(warnings, 'warning')}, {_count(notices, 'unverified name')}."
     )
 

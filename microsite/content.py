@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import BuildCache, cached_hash
@@ -13,6 +13,7 @@ from .settings import Language
 from .tomlio import line_of_key, line_of_table, parse_toml, read_toml
 
 FENCE = "+++"
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 SECTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SECTION_FIELDS = {"id": Field((str,)), "title": Field((str,))}
 RELEASE_KEYS = ("headline", "subhead", "description", "dateline_place", "distributor", "issuer", "source")
@@ -149,3 +150,13 @@ def _duplicate_ids(sections: list[Section]) -> list[Problem]:
         if first is not section:
             problems.append(Problem(section.path, section.id_line, f"section id `{section.id}` is already used by {first.path.name}", hint="Each section needs its own id."))
     return problems
+
+
+def typeset_release(release: ReleaseText, typography: str) -> ReleaseText:
+    """Return the release text with typographic apostrophes where the language uses them."""
+    if typography != "latin":
+        return release
+    # The body gets this from Markdown's smarty; the headline and other settings
+    # are plain text, so "China's" would otherwise keep a typewriter apostrophe.
+    fields = {key: _APOSTROPHE.sub("\u2019", getattr(release, key)) for key in RELEASE_KEYS}
+    return replace(release, **fields)

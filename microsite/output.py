@@ -5,13 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from .render import Page
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: its path under site/ and its bytes."""
+
+    path: str
+    content: bytes
 
 
-def write_site(pages: list[Page], assets: Path, target: Path) -> None:
-    """Replace `target` with a folder holding `pages` and the assets, all or nothing.
+def write_site(pages: list[Page], target: Path) -> None:
+    """Replace `target` with a folder holding exactly `pages`, all or nothing.
 
     Everything is written to a temporary folder next to `target` first, so a
     failure at any point leaves the previous site exactly as it was.
@@ -24,8 +31,6 @@ def write_site(pages: list[Page], assets: Path, target: Path) -> None:
             destination = staging / page.path
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(page.content)
-        if assets.is_dir():
-            shutil.copytree(assets, staging / "assets", dirs_exist_ok=True)
         _normalise_modes(staging)
         _swap(staging, target)
     except BaseException:
@@ -55,7 +60,7 @@ def _swap(staging: Path, target: Path) -> None:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def update_site(pages: list[Page], assets: Path, target: Path, previous: dict[str, bytes]) -> list[str]:
+def update_site(pages: list[Page], target: Path, previous: dict[str, bytes]) -> list[str]:
     """Rewrite only the files of `target` that differ from the last build's; return them.
 
     Each file is replaced atomically, so a browser never reads half a page.
@@ -71,7 +76,6 @@ def update_site(pages: list[Page], assets: Path, target: Path, previous: dict[st
         (target / stale).unlink(missing_ok=True)
         _remove_empty_parents((target / stale).parent, target)
         changed.append(stale)
-    changed += _sync_assets(assets, target / "assets")
     return changed
 
 
@@ -86,23 +90,6 @@ def _replace_file(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def _sync_assets(assets: Path, target: Path) -> list[str]:
-    wanted = {p.relative_to(assets): p for p in sorted(assets.rglob("*")) if p.is_file()} if assets.is_dir() else {}
-    changed = []
-    for relative, source in wanted.items():
-        content = source.read_bytes()
-        destination = target / relative
-        if not destination.is_file() or destination.read_bytes() != content:
-            _replace_file(destination, content)
-            changed.append(f"assets/{relative.as_posix()}")
-    if target.is_dir():
-        for existing in sorted(target.rglob("*"), reverse=True):
-            if existing.is_file() and existing.relative_to(target) not in wanted:
-                existing.unlink()
-                changed.append(f"assets/{existing.relative_to(target).as_posix()}")
-    return changed
 
 
 def _remove_empty_parents(folder: Path, top: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,13 +14,19 @@ from .content import Edition
 from .facts import Fact
 from .glossary import Name, load_glossary, unverified_notices
 from .markup import check_fact_refs
-from .output import update_site, write_site
+from .metadata import iso
+from .tomlio import line_of_key
+from .assets import AssetSet, load_assets
+from .compress import compressed_copies
+from .feeds import render_feed
+from .output import Page, update_site, write_site
+from .sitemap import render_robots, render_sitemap
 from .problems import WARNING, ContentError, Problem, errors_in
 from .project import Project
 from .releases import Release, load_release, release_folders
-from .render import Page, render_pages
+from .render import RenderOptions, render_pages
 from .schema import suggest
-from .settings import Settings, load_settings
+from .settings import Settings, load_settings, with_base_url
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,27 @@ class SiteContent:
     catalogs: dict[str, Catalog]
     messages: dict
     templates_key: tuple
+    assets: AssetSet
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the command line asked of this build."""
+
+    preview: bool = False  # show embargoed releases, marked and kept out of search engines
+    compress: bool = False  # write .gz and .br beside each text file
+    base_url: str | None = None  # publish at another address than site.toml says
+    now: datetime.datetime | None = None  # when embargoes are judged (default: SOURCE_DATE_EPOCH, else the clock)
+
+
+def build_time(options: BuildOptions) -> datetime.datetime:
+    """Return 'now' for embargo decisions: SOURCE_DATE_EPOCH when set, for reproducible builds."""
+    if options.now is not None:
+        return options.now
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -45,7 +74,7 @@ class BuildResult:
     seconds: float
 
 
-def build_site(project: Project, out: Path | None = None, cache: BuildCache | None = None) -> BuildResult:
+def build_site(project: Project, out: Path | None = None, cache: BuildCache | None = None, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the whole site into `out` (default site/), or raise ContentError.
 
     With a cache kept from an earlier build into the same folder, only changed
@@ -55,26 +84,54 @@ def build_site(project: Project, out: Path | None = None, cache: BuildCache | No
     started = time.perf_counter()
     cache = cache or BuildCache()
     out = out or project.site
-    content, problems = load_site(project, cache)
+    now = build_time(options)
+    content, problems = load_site(project, cache, options)
     problems += validate_site(content, project, cache)
+    problems += check_embargoes(content, options.preview, now)
     if errors_in(problems):
         raise ContentError(problems)
-    pages, rendered = render_pages(content, project, cache)
+    pages, rendered = render_pages(content, project, cache, RenderOptions(options.preview, now))
+    pages += render_indexes(content, options.preview, now)
+    pages += [Page(path, data) for path, data in content.assets.files]
+    if options.compress:
+        pages += compressed_copies(pages, cache)
+    pages.sort(key=lambda page: page.path)
     if cache.written and out.is_dir():
-        written = update_site(pages, project.assets, out, cache.written)
+        written = update_site(pages, out, cache.written)
     else:
-        write_site(pages, project.assets, out)
+        write_site(pages, out)
         written = [page.path for page in pages]
     cache.written = {page.path: page.content for page in pages}
     cache.end_build()
     return BuildResult(content, tuple(pages), tuple(rendered), tuple(written), tuple(problems), time.perf_counter() - started)
 
 
-def load_site(project: Project, cache: BuildCache) -> tuple[SiteContent, list[Problem]]:
-    """Read settings, glossary, every release in every language, and catalogs."""
+def render_indexes(content: SiteContent, preview: bool, now: datetime.datetime) -> list[Page]:
+    """Render what lists the releases for machines: feeds, sitemap, robots.txt."""
+    # A preview shows embargoed releases on their pages but never announces them.
+    public = [r for r in content.releases if not r.schedule.embargoed(now)]
+    pages = [render_feed(content.settings, language, public) for language in content.settings.languages]
+    return pages + [render_sitemap(content.settings, public), render_robots(content.settings)]
+
+
+def check_embargoes(content: SiteContent, preview: bool, now: datetime.datetime) -> list[Problem]:
+    """Refuse a publishable build while a release is under embargo."""
+    problems = []
+    for release in content.releases:
+        schedule = release.schedule
+        if schedule.embargoed(now) and not preview:
+            line = line_of_key(schedule.path.read_text(encoding="utf-8"), "embargo") if schedule.path.exists() else None
+            problems.append(Problem(schedule.path, line, f"this release is under embargo until {iso(schedule.embargo)}: a publishable site cannot be built before then", hint="Build a marked preview instead: python build.py build --preview"))
+    return problems
+
+
+def load_site(project: Project, cache: BuildCache, options: BuildOptions = BuildOptions()) -> tuple[SiteContent, list[Problem]]:
+    """Read settings, glossary, every release in every language, catalogs and assets."""
     settings = cache.load(project.content / "site.toml", load_settings_or_problems)
     if isinstance(settings, ContentError):
         raise settings
+    if options.base_url:
+        settings = with_base_url(settings, options.base_url)
     glossary_path = project.content / "glossary.toml"
     glossary, problems = cache.remember(("glossary", file_signature(glossary_path), settings), lambda: load_glossary(glossary_path, settings))
     problems = list(problems)
@@ -103,9 +160,13 @@ def load_site(project: Project, cache: BuildCache) -> tuple[SiteContent, list[Pr
         problems += found
         if catalog is not None:
             catalogs[language.code] = replace(catalog, key=key)
+    if not any(r.slug == "" for r in releases) and not errors_in(problems):
+        problems.append(Problem(project.content, None, "there is no main release: content/ needs facts.toml, schedule.toml and a folder per language"))
     if errors_in(problems):
         raise ContentError(problems)
-    return SiteContent(settings, glossary, tuple(releases), catalogs, messages, templates_key), problems
+    assets_key = tuple(file_signature(p) for p in sorted(project.templates.glob("*/**/*")) if p.is_file()) if project.templates.is_dir() else ()
+    assets = cache.remember(("assets", assets_key), lambda: load_assets(project.assets, project.static))
+    return SiteContent(settings, glossary, tuple(releases), catalogs, messages, templates_key, assets), problems
 
 
 def load_settings_or_problems(path: Path) -> Settings | ContentError:
@@ -130,6 +191,7 @@ def validate_release(release: Release) -> list[Problem]:
     """Check one release: fact references, key figures and translation coverage."""
     facts = release.fact_map
     problems = _check_release_date(facts, release.folder / "facts.toml")
+    problems += _check_publication_date(release, facts)
     source = release.editions[0]
     for edition in release.editions:
         for section in edition.sections:
@@ -138,6 +200,14 @@ def validate_release(release: Release) -> list[Problem]:
         if edition is not source:
             problems += _check_coverage(edition, source)
     return problems
+
+
+def _check_publication_date(release: Release, facts: dict[str, Fact]) -> list[Problem]:
+    fact = facts.get("release_date")
+    published = release.schedule.published
+    if fact is None or fact.type != "date" or published.date() == fact.value:
+        return []
+    return [Problem(release.schedule.path, release.schedule.published_line, f"`published` is on {published.date().isoformat()} but the fact `release_date` says {fact.value.isoformat()}", hint="The dateline and the publication date must agree: correct one of them.")]
 
 
 def _check_release_date(facts: dict[str, Fact], path: Path) -> list[Problem]:

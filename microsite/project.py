@@ -25,6 +25,10 @@ class Project:
         return self.templates / "assets"
 
     @property
+    def static(self) -> Path:
+        return self.templates / "static"
+
+    @property
     def locales(self) -> Path:
         return self.root / "locales"
 

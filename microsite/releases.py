@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,48 @@ from .cache import BuildCache, cached_hash
 from .content import Edition, load_edition
 from .facts import Fact, load_facts
 from .problems import Problem
+from .schema import Field, check_table
+from .tomlio import line_of_key, read_toml
 from .settings import Settings
 
 MORE_RELEASES = "releases"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a release goes public, and until when it is embargoed."""
+
+    path: Path
+    published: datetime.datetime
+    embargo: datetime.datetime | None
+    published_line: int | None
+
+    def embargoed(self, now: datetime.datetime) -> bool:
+        """Tell whether the release may not yet be published at `now`."""
+        return self.embargo is not None and now < self.embargo
+
+
+def load_schedule(path: Path) -> tuple[Schedule | None, list[Problem]]:
+    """Load a release's schedule.toml: its publication moment and embargo."""
+    data, text, problems = read_toml(path)
+    if data is None:
+        if problems and problems[0].message == "this file is missing":
+            problems = [Problem(path, None, "this release has no schedule.toml saying when it is published", hint="Add a file schedule.toml with a line such as: published = 2023-03-24T09:00:00+08:00")]
+        return None, problems
+
+    def line_of(key):
+        return (line_of_key(text, key) if key else None) or 1
+
+    fields = {"published": Field((datetime.datetime,)), "embargo": Field((datetime.datetime,), False)}
+    problems = check_table(data, fields, path, line_of, "the schedule")
+    for key in ("published", "embargo"):
+        value = data.get(key)
+        if isinstance(value, datetime.datetime) and value.tzinfo is None:
+            problems.append(Problem(path, line_of(key), f"`{key}` needs its time zone, such as {value.isoformat()}+08:00 for Beijing time"))
+    if problems:
+        return None, problems
+    return Schedule(path, data["published"], data.get("embargo"), line_of("published")), []
 
 
 @cached_hash
@@ -27,6 +66,7 @@ class Release:
     folder: Path
     facts: tuple[tuple[str, Fact], ...]
     editions: tuple[Edition, ...]
+    schedule: Schedule
 
     @property
     def fact_map(self) -> dict[str, Fact]:
@@ -56,7 +96,8 @@ def load_release(slug: str, folder: Path, settings: Settings, cache: BuildCache)
     if slug and not SLUG.match(slug):
         return None, [Problem(folder, None, f"the release folder name `{slug}` becomes a web address: use only lowercase letters, digits and -")]
     facts, problems = cache.load(folder / "facts.toml", load_facts)
-    problems = list(problems)
+    schedule, found = cache.load(folder / "schedule.toml", load_schedule)
+    problems = list(problems) + list(found)
     editions = []
     for language in settings.languages:
         language_folder = folder / language.code
@@ -67,6 +108,6 @@ def load_release(slug: str, folder: Path, settings: Settings, cache: BuildCache)
         problems += found
         if edition is not None:
             editions.append(edition)
-    if len(editions) != len(settings.languages):
+    if len(editions) != len(settings.languages) or schedule is None:
         return None, problems
-    return Release(slug, folder, tuple(sorted(facts.items())), tuple(editions)), problems
+    return Release(slug, folder, tuple(sorted(facts.items())), tuple(editions), schedule), problems

@@ -2,49 +2,76 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.meta
+from babel.dates import format_datetime
 from markupsafe import Markup, escape
 
+from .assets import AssetSet
 from .cache import BuildCache, file_signature
 from .catalogs import Catalog
-from .content import RELEASE_KEYS, Edition, ReleaseText, Section
+from .content import Edition, Section, typeset_release
 from .facts import TIME_TYPES, Fact, format_fact
 from .markup import Converter
+from .output import Page
+from .presskit import KIT_FILES, render_kit, render_plain_text
 from .problems import ContentError, Problem
 from .releases import Release
+from .metadata import front_door_metadata, release_metadata
 from .settings import Language, Settings
 
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 FRONT_DOOR_TEMPLATES = ("languages.html", "choice.html", "prompt.html")
 RELEASE_TEMPLATES = ("release.html",)
+NOT_FOUND_TEMPLATES = ("404.html", "not_found_part.html", "prompt.html")
 
 
 @dataclass(frozen=True)
-class Page:
-    """One output file: its path under site/ and its bytes."""
+class RenderOptions:
+    """How this build renders: whether embargoed releases may be shown, and when 'now' is."""
 
-    path: str
-    content: bytes
+    preview: bool
+    now: datetime.datetime
 
 
-def render_pages(content, project, cache: BuildCache) -> tuple[list[Page], list[str]]:
+BEIJING = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def render_pages(content, project, cache: BuildCache, options: RenderOptions) -> tuple[list[Page], list[str]]:
     """Render every page in memory; return the pages and which were rendered anew."""
     rendered: list[str] = []
     converters = Converters()
-    envs = {code: cache.remember(("env", content.templates_key, catalog.key), lambda c=catalog: make_environment(project.templates, c)) for code, catalog in content.catalogs.items()}
+    assets = content.assets
+    envs = {code: cache.remember(("env", content.templates_key, catalog.key, assets), lambda c=catalog: make_environment(project.templates, c, assets)) for code, catalog in content.catalogs.items()}
     any_env = next(iter(envs.values()))
-    keys = {names: cache.remember(("template-key", content.templates_key, names), lambda n=names: template_key(any_env, project.templates, n)) for names in (FRONT_DOOR_TEMPLATES, RELEASE_TEMPLATES)}
-    pages = [_render_front_door(content, envs, keys[FRONT_DOOR_TEMPLATES], cache, rendered)]
+    keys = {names: cache.remember(("template-key", content.templates_key, names), lambda n=names: template_key(any_env, project.templates, n)) for names in (FRONT_DOOR_TEMPLATES, RELEASE_TEMPLATES, NOT_FOUND_TEMPLATES)}
+    pages = [_render_front_door(content, envs, keys[FRONT_DOOR_TEMPLATES], cache, rendered, options)]
+    pages.append(_render_not_found(content, envs, keys[NOT_FOUND_TEMPLATES], cache, rendered))
     for release in content.releases:
         for edition in release.editions:
-            pages.append(_render_release_page(release, edition, content, envs, keys[RELEASE_TEMPLATES], cache, rendered, converters))
+            pages += _render_release_page(release, edition, content, envs, keys[RELEASE_TEMPLATES], cache, rendered, converters, options)
     return pages, rendered
+
+
+EMBARGO_MESSAGE = "Embargoed until %(beijing)s Beijing time (%(utc)s UTC)"  # as templates/base.html words it
+
+
+def embargo_times(release: Release, language: Language, options: RenderOptions) -> dict | None:
+    """Return the embargo moment in Beijing time and UTC, if this preview shows an embargoed release."""
+    schedule = release.schedule
+    if not (options.preview and schedule.embargoed(options.now)):
+        return None
+    pattern, locale = language.style.datetime, language.locale
+    return {
+        "beijing": format_datetime(schedule.embargo.astimezone(BEIJING), pattern, locale=locale),
+        "utc": format_datetime(schedule.embargo.astimezone(datetime.timezone.utc), pattern, locale=locale),
+    }
 
 
 def template_key(env: jinja2.Environment, folder: Path, names: tuple[str, ...]) -> tuple:
@@ -69,44 +96,73 @@ def template_key(env: jinja2.Environment, folder: Path, names: tuple[str, ...]) 
     return tuple(file_signature(folder / n) for n in sorted(seen))
 
 
-def _render_front_door(content, envs, templates, cache, rendered) -> Page:
+def _render_front_door(content, envs, templates, cache, rendered, options: RenderOptions) -> Page:
     main = content.releases[0]
-    key = ("front-door", templates, tuple(c.key for c in content.catalogs.values()), tuple((e.language, e.release) for e in main.editions), content.settings)
+    hidden = options.preview and main.schedule.embargoed(options.now)
+    key = ("front-door", templates, tuple(c.key for c in content.catalogs.values()), tuple((e.language, e.release) for e in main.editions), content.settings, hidden)
 
     def make():
         rendered.append("index.html")
-        return render_front_door(list(main.editions), envs, content.settings)
+        return render_front_door(main, envs, content.settings, front_door_metadata(content.settings, main, hidden))
 
     return cache.remember(key, make)
 
 
-def _render_release_page(release: Release, edition: Edition, content, envs, templates: tuple, cache: BuildCache, rendered, converters) -> Page:
+def _render_not_found(content, envs, templates, cache, rendered) -> Page:
+    main = content.releases[0]
+    key = ("not-found", templates, tuple(c.key for c in content.catalogs.values()), tuple((e.language, e.release) for e in main.editions), content.settings)
+
+    def make():
+        rendered.append("404.html")
+        return render_not_found(main, envs, content.settings)
+
+    return cache.remember(key, make)
+
+
+def _render_release_page(release: Release, edition: Edition, content, envs, templates: tuple, cache: BuildCache, rendered, converters, options: RenderOptions) -> list[Page]:
     source = release.editions[0]
-    code = edition.language.code
+    language = edition.language
+    code = language.code
+    catalog = content.catalogs[code]
+    embargo = embargo_times(release, language, options)
+    notice = catalog.translations.gettext(EMBARGO_MESSAGE) % embargo if embargo else None
     # The key names everything the page is made from, and nothing more: an
     # English section that the Chinese page does not show cannot change it.
     fallback = tuple(s for s in source.sections if edition.section(s.id) is None)
     source_view = (source.language, tuple(s.id for s in source.sections), fallback, source.release.figures)
-    others = _other_releases(release, content.releases, code)
-    key = ("release", release.slug, code, templates, content.catalogs[code].key, edition, source_view, release.facts, content.settings.languages, others)
+    others = _other_releases(release, content.releases, code, options)
+    key = ("release", release.slug, code, templates, catalog.key, edition, source_view, release.facts, release.schedule, content.settings, others, notice)
     path = release.page_path(code)
 
     def make():
         rendered.append(path)
         context = release_context(release, edition, content.settings, cache, converters)
-        context["more_releases"] = _more_releases_context(others, release, edition.language)
+        context["more_releases"] = _more_releases_context(others, release, language)
+        context["embargo"] = embargo
+        context["meta"] = release_metadata(content.settings, release, language, noindex=notice is not None)
+        context["feed"] = context["root"] + f"{code}/feed.xml"
+        context["downloads"] = {name: name for name in KIT_FILES}
         html = render_template(envs[code], "release.html", context)
-        return Page(path, html.encode("utf-8"))
+        dateline = catalog.translations.gettext("%(place)s, %(date)s") % {"place": context["release"].dateline_place, "date": format_fact(release.fact_map["release_date"], language)}
+        dateline += f" /{context['release'].distributor}/"
+        source_line = catalog.translations.gettext("Source: %(source)s") % {"source": context["release"].source}
+        text = render_plain_text(release, language, context["sections"], dateline, source_line, notice)
+        return [Page(path, html.encode("utf-8")), *render_kit(content.settings, release, language, text)]
 
     return cache.remember(key, make)
 
 
-def _other_releases(release: Release, releases, code: str) -> tuple:
+def _other_releases(release: Release, releases, code: str, options: RenderOptions) -> tuple:
     # Only the main page lists the others: one headline edit elsewhere then
-    # re-renders one page per language, not every page of the site.
+    # re-renders one page per language, not every page of the site. An
+    # embargoed release is listed only in a preview build.
     if release.slug:
         return ()
-    return tuple((r.slug, r.edition(code).release.headline, r.fact_map["release_date"]) for r in releases if r.slug)
+    return tuple(
+        (r.slug, r.edition(code).release.headline, r.fact_map["release_date"])
+        for r in releases
+        if r.slug and (options.preview or not r.schedule.embargoed(options.now))
+    )
 
 
 def _more_releases_context(others: tuple, release: Release, language: Language) -> list[dict]:
@@ -114,7 +170,7 @@ def _more_releases_context(others: tuple, release: Release, language: Language) 
     return sorted(entries, key=lambda e: e["order"], reverse=True)
 
 
-def make_environment(templates: Path, catalog: Catalog) -> jinja2.Environment:
+def make_environment(templates: Path, catalog: Catalog, assets: AssetSet) -> jinja2.Environment:
     """Return a fresh, strict, autoescaping Jinja environment for one language."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -124,6 +180,7 @@ def make_environment(templates: Path, catalog: Catalog) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(catalog.translations, newstyle=True)
+    env.globals["asset"] = assets.url
     return env
 
 
@@ -133,26 +190,44 @@ def fact_markup(fact: Fact, language: Language) -> Markup:
     return Markup(f'<{tag} class="fact" {attribute}="{escape(fact.machine_value())}">{escape(format_fact(fact, language))}</{tag}>')
 
 
-def render_front_door(editions: list[Edition], envs: dict[str, jinja2.Environment], settings: Settings) -> Page:
+def render_front_door(main: Release, envs: dict[str, jinja2.Environment], settings: Settings, meta: dict) -> Page:
     """Render site/index.html, where a visitor picks a language."""
-    source = settings.source
-    choices, prompts = [], []
-    for edition in editions:
+    context = _bilingual_context(main, envs, settings, "", "choice.html")
+    context["meta"] = meta
+    return Page("index.html", render_template(envs[settings.source.code], "languages.html", context).encode("utf-8"))
+
+
+def render_not_found(main: Release, envs: dict[str, jinja2.Environment], settings: Settings) -> Page:
+    """Render 404.html: hosts serve it for any missing address, at any depth.
+
+    Its links therefore start from the site's public path (for example
+    /xixian-2023/), not from wherever the missing page would have been.
+    """
+    root = urlsplit(settings.base_url).path
+    context = _bilingual_context(main, envs, settings, root, "not_found_part.html")
+    context["meta"] = {"canonical": None, "alternates": [], "noindex": True, "og": [], "twitter": [], "json_ld": None}
+    return Page("404.html", render_template(envs[settings.source.code], "404.html", context).encode("utf-8"))
+
+
+def _bilingual_context(main: Release, envs, settings: Settings, root: str, part: str) -> dict:
+    parts, prompts = [], []
+    for edition in main.editions:
         code = edition.language.code
-        context = {"lang": edition.language, "href": f"{code}/", "release": typeset_release(edition.release, edition.language.typography)}
-        choices.append(Markup(render_template(envs[code], "choice.html", context).strip()))
+        context = {"lang": edition.language, "href": f"{root}{code}/", "root": root, "release": typeset_release(edition.release, edition.language.typography)}
+        parts.append(Markup(render_template(envs[code], part, context).strip()))
         prompts.append(Markup(render_template(envs[code], "prompt.html", context).strip()))
-    context = {
-        "lang": source,
-        "root": "",
-        "languages": _language_links(settings, None, "", ""),
+    return {
+        "lang": settings.source,
+        "root": root,
+        "home": None,
+        "feed": None,
+        "languages": _language_links(settings, None, root, ""),
         "titles": [p.striptags() for p in prompts],
-        "description": editions[0].release.description,
-        "issuers": [Markup(f'<span lang="{escape(e.language.html_lang)}">{escape(typeset_release(e.release, e.language.typography).issuer)}</span>') for e in editions],
+        "description": main.editions[0].release.description,
+        "issuers": [Markup(f'<span lang="{escape(e.language.html_lang)}">{escape(typeset_release(e.release, e.language.typography).issuer)}</span>') for e in main.editions],
         "prompts": prompts,
-        "choices": choices,
+        "parts": parts,
     }
-    return Page("index.html", render_template(envs[source.code], "languages.html", context).encode("utf-8"))
 
 
 def release_context(release: Release, edition: Edition, settings: Settings, cache: BuildCache, converters: Converters) -> dict:
@@ -171,16 +246,6 @@ def release_context(release: Release, edition: Edition, settings: Settings, cach
         "sections": _section_contexts(edition, source, release, cache, converters),
         "figures": _figure_contexts(edition, source, facts),
     }
-
-
-def typeset_release(release: ReleaseText, typography: str) -> ReleaseText:
-    """Return the release text with typographic apostrophes where the language uses them."""
-    if typography != "latin":
-        return release
-    # The body gets this from Markdown's smarty; the headline and other settings
-    # are plain text, so "China's" would otherwise keep a typewriter apostrophe.
-    fields = {key: _APOSTROPHE.sub("\u2019", getattr(release, key)) for key in RELEASE_KEYS}
-    return replace(release, **fields)
 
 
 def _language_links(settings: Settings, current: str | None, root: str, slug: str) -> list[dict]:

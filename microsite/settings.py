@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
@@ -19,8 +20,11 @@ _LANGUAGE_FIELDS = {
     "locale": Field(TEXT),
     "catalog": Field(TEXT),
     "typography": Field(TEXT),
+    "og_locale": Field(TEXT),
+    "site_name": Field(TEXT),
     "style": Field((dict,)),
 }
+_SITE_FIELDS = {"base_url": Field(TEXT)}
 _PLURAL = Field((dict,))
 _STYLE_FIELDS = {
     "grouping": Field((bool,)),
@@ -34,6 +38,7 @@ _STYLE_FIELDS = {
     "date": Field(TEXT),
     "month": Field(TEXT),
     "year": Field(TEXT),
+    "datetime": Field(TEXT),
     "duration_month": _PLURAL,
     "duration_year": _PLURAL,
 }
@@ -57,6 +62,7 @@ class Style:
     date: str
     month: str
     year: str
+    datetime: str
     duration_month: tuple[tuple[str, str], ...]
     duration_year: tuple[tuple[str, str], ...]
 
@@ -72,14 +78,17 @@ class Language:
     locale: Locale
     catalog: str
     typography: str
+    og_locale: str
+    site_name: str
     style: Style
 
 
 @cached_hash
 @dataclass(frozen=True)
 class Settings:
-    """The site's languages; the first is the source language."""
+    """The site's public address and languages; the first is the source language."""
 
+    base_url: str
     languages: tuple[Language, ...]
 
     @property
@@ -102,11 +111,37 @@ def load_settings(path: Path) -> Settings:
         problems += found
         if language is not None:
             languages.append(language)
-    unknown = sorted(set(data) - {"languages"})
+    unknown = sorted(set(data) - {"languages", "site"})
     problems += [Problem(path, line_of_key(text, k) or line_of_table(text, k), f"unknown setting `{k}`") for k in unknown]
+    base_url, found = _read_site(data.get("site"), path, text)
+    problems += found
     if problems:
         raise ContentError(problems)
-    return Settings(tuple(languages))
+    return Settings(base_url, tuple(languages))
+
+
+def _read_site(table, path: Path, text: str) -> tuple[str, list[Problem]]:
+    header = line_of_table(text, "site") or 1
+    example = 'Add:\n    [site]\n    base_url = "https://example.org/xixian-2023/"'
+    if not isinstance(table, dict):
+        return "", [Problem(path, header, "the site settings need a [site] table with the public address", hint=example)]
+
+    def line_of(key):
+        return (line_of_key(text, key, after=header) if key else None) or header
+
+    problems = check_table(table, _SITE_FIELDS, path, line_of, "the [site] settings")
+    if problems:
+        return "", problems
+    url = table["base_url"].strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        return "", [Problem(path, line_of("base_url"), f"base_url should be the full public address, such as https://example.org/xixian-2023/, not {url!r}")]
+    return url if url.endswith("/") else url + "/", []
+
+
+def with_base_url(settings: Settings, url: str) -> Settings:
+    """Return the settings with another public address (the --base-url option)."""
+    return replace(settings, base_url=url if url.endswith("/") else url + "/")
 
 
 def _read_language(code: str, table, path: Path, text: str) -> tuple[Language | None, list[Problem]]:
@@ -131,7 +166,7 @@ def _read_language(code: str, table, path: Path, text: str) -> tuple[Language | 
         problems.append(Problem(path, line_of("typography"), f"typography of {where} should be one of {', '.join(TYPOGRAPHIES)}"))
     if problems:
         return None, problems
-    fields = {k: table[k] for k in ("name", "html_lang", "catalog", "typography")}
+    fields = {k: table[k] for k in ("name", "html_lang", "catalog", "typography", "og_locale", "site_name")}
     return Language(code=code, locale=locale, style=style, **fields), []
 
 

@@ -14,6 +14,11 @@ POT = ROOT / "locales" / "messages.pot"
 ZH_PO = ROOT / "locales" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 
 
+def line_of(path: Path, text: str) -> int:
+    """Return the number of the first line of a file holding `text`."""
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
 def msgids(path: Path) -> set[str]:
     with path.open("rb") as handle:
         return {m.id for m in read_po(handle) if m.id}
@@ -55,7 +60,8 @@ def test_missing_translation_falls_back_to_english_and_is_reported(project: Path
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "关键数据"', 'msgstr ""'), encoding="utf-8")
     result = run_build(project)
     assert result.returncode == 0
-    assert 'locales/zh_Hans_CN/LC_MESSAGES/messages.po:49: warning: no 简体中文 translation for the interface string "Key figures": English is shown' in result.stderr
+    line = line_of(po, 'msgid "Key figures"')
+    assert f'locales/zh_Hans_CN/LC_MESSAGES/messages.po:{line}: warning: no 简体中文 translation for the interface string "Key figures": English is shown' in result.stderr
     assert parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "Key figures"
     assert "1 warning" in result.stdout
 

@@ -36,10 +36,10 @@ def rebuild_after(project: Path, edits: dict[str, tuple[str, str]], tmp_path: Pa
         ({"content/zh-hans/03-talent-finance.md": ("人才市场", "人才交流市场")}, ["zh-hans/index.html"]),
         ({"content/en/03-talent-finance.md": ("talent market", "talent exchange")}, ["en/index.html"]),
         ({"content/facts.toml": ("value = 22147", "value = 22148")}, ["en/index.html", "zh-hans/index.html"]),
-        ({"content/en/release.toml": ("seizes its window", "opens its window")}, ["index.html", "en/index.html"]),
-        ({"locales/zh_Hans_CN/LC_MESSAGES/messages.po": ('msgstr "关键数据"', 'msgstr "数据一览"')}, ["index.html", "zh-hans/index.html"]),
+        ({"content/en/release.toml": ("seizes its window", "opens its window")}, ["index.html", "404.html", "en/index.html"]),
+        ({"locales/zh_Hans_CN/LC_MESSAGES/messages.po": ('msgstr "关键数据"', 'msgstr "数据一览"')}, ["index.html", "404.html", "zh-hans/index.html"]),
         ({"templates/release.html": ('class="subhead"', 'class="subhead standfirst"')}, ["en/index.html", "zh-hans/index.html"]),
-        ({"templates/base.html": ("<body>", "<body class=\"site\">")}, ["index.html", "en/index.html", "zh-hans/index.html"]),
+        ({"templates/base.html": ("<body>", "<body class=\"site\">")}, ["index.html", "404.html", "en/index.html", "zh-hans/index.html"]),
     ],
     ids=["zh-section", "en-section", "facts", "en-release-settings", "zh-catalog", "release-template", "base-template"],
 )
