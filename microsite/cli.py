@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .pipeline import build_site
+from .pipeline import BuildOptions, build_site
 from .problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path
 from .project import Project
 
@@ -32,10 +32,13 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the bilingual release microsite.")
     parser.add_argument("--debug", action="store_true", help="show a Python traceback on an internal error")
-    parser.set_defaults(run=run_build, out=None)
+    parser.set_defaults(run=run_build, out=None, preview=False, compress=False, base_url=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     build = commands.add_parser("build", help="build the site into site/ (the default)")
     build.add_argument("--out", type=Path, help="write the site here instead of site/")
+    build.add_argument("--preview", action="store_true", help="build even while a release is under embargo: every page is marked and kept out of search engines, sitemap and feeds")
+    build.add_argument("--compress", action="store_true", help="also write .gz and .br copies of every text file, for hosts that serve them")
+    build.add_argument("--base-url", metavar="URL", help="the public address of the site for this build (overrides content/site.toml)")
     build.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     build.set_defaults(run=run_build)
     serve = commands.add_parser("serve", help="build, serve with live reload, and rebuild on every save")
@@ -57,7 +60,8 @@ def run_build(project: Project, args) -> int:
     """Build the site; print problems and a one-line summary."""
     out = args.out.resolve() if args.out else project.site
     try:
-        result = build_site(project, out)
+        options = BuildOptions(preview=args.preview, compress=args.compress, base_url=args.base_url)
+        result = build_site(project, out, options=options)
     except ContentError as err:
         print_problems(err.problems, project.root)
         errors = sum(p.severity == ERROR for p in err.problems)

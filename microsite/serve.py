@@ -12,7 +12,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado import web
 
 from .cache import BuildCache
-from .pipeline import BuildResult, build_site
+from .pipeline import BuildOptions, BuildResult, build_site
 from .problems import ContentError, Problem
 from .project import Project
 from .review import render_error_page, render_review_page
@@ -36,7 +36,8 @@ class Preview:
         if changed:
             self.cache.forget(changed)
         try:
-            self.result = build_site(self.project, self.out, self.cache)
+            # Editors preview embargoed releases too; those pages say so.
+            self.result = build_site(self.project, self.out, self.cache, BuildOptions(preview=True))
             self.failure = None
         except ContentError as err:
             self.failure = err.problems

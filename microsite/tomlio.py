@@ -45,13 +45,14 @@ def read_toml(path: Path) -> tuple[dict | None, str, list[Problem]]:
 
 def line_of_table(text: str, name: str, first_line: int = 1) -> int | None:
     """Return the line of the `[name]` header (or dotted `[a.name]`), if written."""
-    pattern = re.compile(r"^\s*\[\s*(?:[\w.-]+\.)?" + re.escape(name) + r"\s*\]", re.M)
+    # [ \t]* rather than \s*: \s would run over blank lines and report the line above.
+    pattern = re.compile(r"^[ \t]*\[[ \t]*(?:[\w.-]+\.)?" + re.escape(name) + r"[ \t]*\]", re.M)
     return _line_at(text, pattern, first_line)
 
 
 def line_of_key(text: str, key: str, first_line: int = 1, after: int | None = None) -> int | None:
     """Return the line where `key = …` is written (at or after line `after`)."""
-    pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=", re.M)
+    pattern = re.compile(r"^[ \t]*[\"']?" + re.escape(key) + r"[\"']?[ \t]*=", re.M)
     start = 0
     if after is not None:
         start = _offset_of_line(text, after - first_line + 1)
