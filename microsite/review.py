@@ -55,6 +55,7 @@ def render_review_page(content, slug: str, problems: list[Problem], root: Path, 
     converters = Converters()
     context = {
         "headline": source.release.headline,
+        "stylesheet": "/" + content.assets.url("style.css"),
         "languages": languages,
         "source_name": source.language.name,
         "problems": _unique(relevant),

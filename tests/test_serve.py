@@ -188,6 +188,8 @@ def test_review_page_shows_both_languages_facts_and_unverified_names(server: Run
     assert "Luo Yan" in [m.get_text() for m in columns[1].select("mark.unverified")]
     rows = {r.th.get_text(): [td.get_text() for td in r.find_all("td")] for r in pair.select("tbody tr")}
     assert rows["sensor_cost_cut"] == ["20 percent", "20%"]
+    stylesheet = soup.find("link", rel="stylesheet")["href"]
+    assert fetch(server.base.rstrip("/") + stylesheet)[0] == 200
     assert not (server.project / "site" / "_review").exists()
 
 
