@@ -99,7 +99,7 @@ def _untranslated(catalog, messages: dict, path: Path, language: Language) -> li
     for msgid in messages:
         message = catalog.get(msgid)
         if message is None or not message.string:
-            problems.append(Problem(path, message.lineno if message else None, f"no {language.name} translation for the interface string \"{msgid}\": English is shown", WARNING))
+            problems.append(Problem(path, message.lineno if message else None, f"no {language.name} translation for the interface string \"{msgid}\": English is shown", WARNING, kind="missing-interface-string"))
         elif message.fuzzy:
-            problems.append(Problem(path, message.lineno, f"the {language.name} translation of \"{msgid}\" is marked fuzzy (it may be out of date): English is shown", WARNING, hint="Check the translation, then delete the `#, fuzzy` line above it."))
+            problems.append(Problem(path, message.lineno, f"the {language.name} translation of \"{msgid}\" is marked fuzzy (it may be out of date): English is shown", WARNING, hint="Check the translation, then delete the `#, fuzzy` line above it.", kind="fuzzy-interface-string"))
     return problems

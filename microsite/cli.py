@@ -7,7 +7,10 @@ import sys
 import traceback
 from pathlib import Path
 
-from .pipeline import BuildOptions, build_site
+from .cache import BuildCache
+from .pipeline import BuildOptions, build_site, check_site, load_site
+from .report import json_report, strictly, text_report
+from .translations import mark_reviewed, source_hash
 from .problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path
 from .project import Project
 
@@ -41,12 +44,74 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", metavar="URL", help="the public address of the site for this build (overrides content/site.toml)")
     build.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     build.set_defaults(run=run_build)
+    check = commands.add_parser("check", help="check the content as a careful bilingual editor would, without writing the site")
+    check.add_argument("--strict", action="store_true", help="count warnings as errors (for publishing and CI); unverified names never fail")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="a report for people (default) or JSON for machines")
+    check.add_argument("--mark-reviewed", metavar="SECTION", action="append", default=[], help="record that the translations of SECTION (its id, or SLUG/id for a further release) match the English as it is now; may be repeated")
+    check.add_argument("--language", metavar="CODE", help="with --mark-reviewed: only this language")
+    check.add_argument("--preview", action="store_true", help=argparse.SUPPRESS)
+    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    check.set_defaults(run=run_check)
     serve = commands.add_parser("serve", help="build, serve with live reload, and rebuild on every save")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
     return parser
+
+
+def run_check(project: Project, args) -> int:
+    """Check the content; print a report; exit 1 on errors (and on warnings with --strict)."""
+    if args.mark_reviewed:
+        status = mark_sections_reviewed(project, args.mark_reviewed, args.language)
+        if status:
+            return status
+    content, problems = check_site(project, BuildOptions(preview=True))
+    if args.strict:
+        problems = strictly(problems)
+    scope = _scope(content)
+    if args.format == "json":
+        print(json_report(problems, project.root, scope))
+    else:
+        print(text_report(problems, project.root, scope))
+    return 1 if any(p.severity == ERROR for p in problems) else 0
+
+
+def _scope(content) -> str:
+    if content is None:
+        return "the content (stopped at the first broken file)"
+    releases = len(content.releases)
+    sections = sum(len(e.sections) for r in content.releases for e in r.editions)
+    return f"{_count(releases, 'release')} in {_count(len(content.settings.languages), 'language')} ({_count(sections, 'section')})"
+
+
+def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None) -> int:
+    """Record that translations match the current English; return an exit status."""
+    try:
+        content, _ = load_site(project, BuildCache())
+    except ContentError as err:
+        print_problems(err.problems, project.root)
+        return 1
+    status = 0
+    for target in wanted:
+        slug, _, section_id = target.rpartition("/")
+        release = next((r for r in content.releases if r.slug == slug), None)
+        original = release.editions[0].section(section_id) if release else None
+        if original is None:
+            print(f"error: there is no section `{target}` to mark as reviewed", file=sys.stderr)
+            status = 1
+            continue
+        for edition in release.editions[1:]:
+            if only and edition.language.code != only:
+                continue
+            translation = edition.section(section_id)
+            if translation is None:
+                print(f"error: `{target}` has no {edition.language.name} translation yet", file=sys.stderr)
+                status = 1
+                continue
+            mark_reviewed(original, translation)
+            print(f"Marked {display_path(translation.path, project.root)} as translated from the current English ({source_hash(original)}).")
+    return status
 
 
 def run_serve(project: Project, args) -> int:

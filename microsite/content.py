@@ -15,7 +15,8 @@ from .tomlio import line_of_key, line_of_table, parse_toml, read_toml
 FENCE = "+++"
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 SECTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_SECTION_FIELDS = {"id": Field((str,)), "title": Field((str,))}
+_SECTION_FIELDS = {"id": Field((str,)), "title": Field((str,)), "translated_from": Field((str,), required=False)}
+SOURCE_HASH = re.compile(r"^[0-9a-f]{10}$")
 RELEASE_KEYS = ("headline", "subhead", "description", "dateline_place", "distributor", "issuer", "source")
 _RELEASE_FIELDS = {key: Field((str,)) for key in RELEASE_KEYS} | {"figures": Field((dict,))}
 
@@ -31,6 +32,8 @@ class Section:
     path: Path
     body_line: int
     id_line: int
+    translated_from: str = ""
+    translated_from_line: int | None = None
 
 
 @cached_hash
@@ -103,7 +106,11 @@ def load_section(path: Path) -> tuple[Section | None, list[Problem]]:
         return None, [Problem(path, line_of("id"), f"section id `{data['id']}` should use only lowercase letters, digits and -", hint='For example: id = "talent-finance".')]
     if not data["title"].strip():
         return None, [Problem(path, line_of("title"), "the section title is empty")]
-    return Section(data["id"], data["title"].strip(), body, path, body_line, line_of("id")), []
+    translated_from = data.get("translated_from", "")
+    if translated_from and not SOURCE_HASH.match(translated_from):
+        return None, [Problem(path, line_of("translated_from"), f"`translated_from` should be the 10-character code that `python build.py check --mark-reviewed {data['id']}` writes, not {translated_from!r}")]
+    line = line_of("translated_from") if translated_from else None
+    return Section(data["id"], data["title"].strip(), body, path, body_line, line_of("id"), translated_from, line), []
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str | None, str, int, list[Problem]]:

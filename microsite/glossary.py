@@ -83,5 +83,5 @@ def unverified_notices(names: tuple[Name, ...], settings: Settings, path: Path) 
             continue
         shown = [f"{code}: {name.form(code) or '(none; the ' + settings.source.code + ' form is used)'}" for code, _ in name.forms[1:]]
         guess = " A person's or company's name must never be guessed." if name.kind in NEVER_GUESS else ""
-        notices.append(Problem(path, name.line, f"unverified name: {name.form(settings.source.code)} ({name.kind}); {'; '.join(shown)}", NOTICE, hint=(name.note + guess).strip()))
+        notices.append(Problem(path, name.line, f"unverified name: {name.form(settings.source.code)} ({name.kind}); {'; '.join(shown)}", NOTICE, hint=(name.note + guess).strip(), kind="unverified-name"))
     return notices

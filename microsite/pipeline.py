@@ -24,8 +24,10 @@ from .sitemap import render_robots, render_sitemap
 from .problems import WARNING, ContentError, Problem, errors_in
 from .project import Project
 from .releases import Release, load_release, release_folders
-from .render import RenderOptions, render_pages
+from .checks import run_checks
+from .render import Converters, RenderOptions, render_pages
 from .schema import suggest
+from .translations import check_translation_state
 from .settings import Settings, load_settings, with_base_url
 
 
@@ -84,15 +86,7 @@ def build_site(project: Project, out: Path | None = None, cache: BuildCache | No
     started = time.perf_counter()
     cache = cache or BuildCache()
     out = out or project.site
-    now = build_time(options)
-    content, problems = load_site(project, cache, options)
-    problems += validate_site(content, project, cache)
-    problems += check_embargoes(content, options.preview, now)
-    if errors_in(problems):
-        raise ContentError(problems)
-    pages, rendered = render_pages(content, project, cache, RenderOptions(options.preview, now))
-    pages += render_indexes(content, options.preview, now)
-    pages += [Page(path, data) for path, data in content.assets.files]
+    content, pages, rendered, problems = assemble_site(project, cache, options)
     if options.compress:
         pages += compressed_copies(pages, cache)
     pages.sort(key=lambda page: page.path)
@@ -104,6 +98,32 @@ def build_site(project: Project, out: Path | None = None, cache: BuildCache | No
     cache.written = {page.path: page.content for page in pages}
     cache.end_build()
     return BuildResult(content, tuple(pages), tuple(rendered), tuple(written), tuple(problems), time.perf_counter() - started)
+
+
+def check_site(project: Project, options: BuildOptions = BuildOptions()) -> tuple[SiteContent | None, list[Problem]]:
+    """Run every stage but the writing; return what was found."""
+    try:
+        content, _pages, _rendered, problems = assemble_site(project, BuildCache(), options)
+    except ContentError as err:
+        return None, err.problems
+    return content, problems
+
+
+def assemble_site(project: Project, cache: BuildCache, options: BuildOptions) -> tuple[SiteContent, list[Page], list[str], list[Problem]]:
+    """Load, validate, render and check: everything a build does before it writes."""
+    now = build_time(options)
+    content, problems = load_site(project, cache, options)
+    problems += validate_site(content, project, cache)
+    problems += check_embargoes(content, options.preview, now)
+    if errors_in(problems):
+        raise ContentError(problems)
+    pages, rendered = render_pages(content, project, cache, RenderOptions(options.preview, now))
+    pages += render_indexes(content, options.preview, now)
+    pages += [Page(path, data) for path, data in content.assets.files]
+    problems += run_checks(content, pages, cache, Converters())
+    if errors_in(problems):
+        raise ContentError(problems)
+    return content, pages, rendered, problems
 
 
 def render_indexes(content: SiteContent, preview: bool, now: datetime.datetime) -> list[Page]:
@@ -239,8 +259,11 @@ def _check_coverage(edition: Edition, source: Edition) -> list[Problem]:
     for section in source.sections:
         if edition.section(section.id) is None:
             target = edition.release.path.parent / section.path.name
-            problems.append(Problem(section.path, section.id_line, f"section `{section.id}` has no {edition.language.name} translation: the {source.language.name} text is shown with a notice", WARNING, hint=f"Add {target.parent.name}/{target.name} with id = \"{section.id}\"."))
+            problems.append(Problem(section.path, section.id_line, f"section `{section.id}` has no {edition.language.name} translation: the {source.language.name} text is shown with a notice", WARNING, hint=f"Add {target.parent.name}/{target.name} with id = \"{section.id}\".", kind="missing-translation"))
     for section in edition.sections:
+        original = source.section(section.id)
+        if original is not None:
+            problems += check_translation_state(original, section, edition.language.name)
         if source.section(section.id) is None:
             hint = suggest(section.id, [s.id for s in source.sections]) or f"Every translated section needs a {source.language.name} original with the same id."
             problems.append(Problem(section.path, section.id_line, f"section id `{section.id}` matches no {source.language.name} section", hint=hint))

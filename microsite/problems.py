@@ -19,6 +19,11 @@ class Problem:
     message: str
     severity: str = ERROR
     hint: str = ""
+    kind: str = ""  # a stable name for the kind of finding, for tools and tests
+
+    def as_dict(self, root: Path) -> dict:
+        """Return the problem as plain data, for `check --format json`."""
+        return {"path": display_path(self.path, root), "line": self.line, "severity": self.severity, "kind": self.kind, "message": self.message, "hint": self.hint}
 
     def describe(self, root: Path) -> str:
         """Return the editor-facing `path:line: severity: message` text."""

@@ -39,7 +39,7 @@ BROKEN = [
     ),
     pytest.param(
         "content/zh-hans/05-sensecraft.md", "[[sensor_cost_cut]]", "[[sensor_cost_cuts]]",
-        "content/zh-hans/05-sensecraft.md:8: error: unknown fact `sensor_cost_cuts` in [[sensor_cost_cuts]]", id="unknown-fact-id",
+        "content/zh-hans/05-sensecraft.md:9: error: unknown fact `sensor_cost_cuts` in [[sensor_cost_cuts]]", id="unknown-fact-id",
     ),
     pytest.param(
         "content/en/release.toml", "[figures]\n", "[figures]\nno_such_fact = \"Nothing\"\n",
@@ -88,7 +88,7 @@ def test_every_problem_is_listed_before_stopping(project: Path):
     assert result.returncode == 1
     assert "content/en/01-overview.md:8: error: unknown fact `high_tech_firm`" in result.stderr
     assert "Did you mean `high_tech_firms`?" in result.stderr
-    assert "content/zh-hans/02-industry.md:6: error: unknown fact `industrial_park`" in result.stderr
+    assert "content/zh-hans/02-industry.md:7: error: unknown fact `industrial_park`" in result.stderr
     assert "Build failed: 2 errors." in result.stderr
 
 

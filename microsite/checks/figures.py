@@ -1,0 +1,86 @@
+"""Figures across languages: the same facts in every translation, none typed by hand."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+
+from ..markup import used_fact_ids
+from ..problems import WARNING, Problem
+from .names import without_names
+from .numbers import figures_in
+from .text import SectionText
+
+
+def check_figures(release, texts: dict[str, dict[str, SectionText]], glossary) -> list[Problem]:
+    """Report typed figures, and facts or figures one language has and another lacks."""
+    problems = []
+    source = release.editions[0].language.code
+    for code, sections in texts.items():
+        for text in sections.values():
+            problems += _typed_figures(text, release, glossary)
+    for code, sections in texts.items():
+        if code == source:
+            continue
+        for section_id, translated in sections.items():
+            original = texts[source].get(section_id)
+            if original is not None:
+                problems += _compare(original, translated, release, glossary)
+    return problems
+
+
+def _typed_figures(text: SectionText, release, glossary) -> list[Problem]:
+    problems = []
+    values = {}
+    for fact_id, fact in release.facts:
+        try:
+            values.setdefault(Decimal(fact.machine_value()), fact_id)
+        except InvalidOperation:
+            pass
+    for value, written in figures_in(without_names(text.bare, glossary), text.language.typography):
+        match = values.get(value)
+        hint = f"Write [[{match}]] instead: that fact has this value." if match else "Add it to content/facts.toml and write [[id]] here, so that every language shows the same figure."
+        problems.append(Problem(text.section.path, text.line_of(written), f"the figure {written!r} is typed into the text instead of taken from the facts", WARNING, hint=hint, kind="typed-figure"))
+    return problems
+
+
+def _compare(original: SectionText, translated: SectionText, release, glossary) -> list[Problem]:
+    """Pair what one language has and the other lacks, and report each pair with both sentences."""
+    ours = _unmatched(original, translated, release, glossary)
+    theirs = _unmatched(translated, original, release, glossary)
+    problems = []
+    for index in range(max(len(ours), len(theirs))):
+        a = ours[index] if index < len(ours) else None
+        b = theirs[index] if index < len(theirs) else None
+        says = [f"{original.language.name} says {a[0]!r}" if a else f"{original.language.name} has no such figure", f"{translated.language.name} says {b[0]!r}" if b else f"{translated.language.name} has no such figure"]
+        hint = "\n    ".join(filter(None, [
+            f"{original.language.name}: {original.sentence_with(a[0])}" if a else "",
+            f"{translated.language.name}: {translated.sentence_with(b[0])}" if b else "",
+        ]))
+        where, written = (translated, b[1]) if b else (translated, None)
+        line = translated.line_of(written) if written else translated.section.body_line
+        problems.append(Problem(where.section.path, line, f"a figure differs between the languages in `{original.section.id}`: {says[0]}, {says[1]}", WARNING, hint=hint, kind="figure-mismatch"))
+    return problems
+
+
+def _unmatched(text: SectionText, other: SectionText, release, glossary) -> list[tuple[str, str, int]]:
+    """Return (as shown, as written in the source, position) of figures `other` lacks."""
+    facts = release.fact_map
+    mine, theirs = Counter(used_fact_ids(text.section)), Counter(used_fact_ids(other.section))
+    found = []
+    for fact_id in (mine - theirs):
+        if fact_id in facts:
+            shown = _rendered(text, facts[fact_id])
+            found.append((shown, f"[[{fact_id}]]", text.text.find(shown)))
+    other_values = {v for v, _ in figures_in(without_names(other.bare, glossary), other.language.typography)}
+    for value, written in figures_in(without_names(text.bare, glossary), text.language.typography):
+        if value not in other_values:
+            found.append((written, written, text.text.find(written)))
+    return sorted(found, key=lambda item: item[2])
+
+
+def _rendered(text: SectionText, fact) -> str:
+    from ..facts import format_fact
+
+    return format_fact(fact, text.language)
+

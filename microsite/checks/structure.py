@@ -1,0 +1,156 @@
+"""Structure: unused facts, links and anchors, image descriptions, heading levels, datelines."""
+
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from ..cache import BuildCache
+from ..markup import used_fact_ids
+from ..output import Page
+from ..problems import ERROR, WARNING, Problem
+from .text import SectionText
+
+SECTION_TITLE_LEVEL = 2  # the template shows each section's title as h2
+
+
+def check_release_structure(release, texts: dict[str, dict[str, SectionText]]) -> list[Problem]:
+    """Report unused facts, images without alt text and skipped heading levels."""
+    problems = _unused_facts(release)
+    for sections in texts.values():
+        for text in sections.values():
+            problems += _images(text) + _headings(text)
+    return problems
+
+
+def _unused_facts(release) -> list[Problem]:
+    used = {"release_date"}
+    for edition in release.editions:
+        used |= {fact_id for section in edition.sections for fact_id in used_fact_ids(section)}
+        used |= {fact_id for fact_id, _ in edition.release.figures}
+    path = release.folder / "facts.toml"
+    return [
+        Problem(path, fact.line, f"the fact `{fact_id}` is not used by any section", WARNING, hint="Use it as [[" + fact_id + "]] in a section, or delete it.", kind="unused-fact")
+        for fact_id, fact in release.facts
+        if fact_id not in used
+    ]
+
+
+def _images(text: SectionText) -> list[Problem]:
+    return [
+        Problem(text.section.path, text.line_of(src), f"the image {src!r} has no description (alt text)", WARNING, hint="Write it as ![what the image shows](" + src + ").", kind="missing-alt")
+        for src, alt in text.images
+        if not (alt or "").strip()
+    ]
+
+
+def _headings(text: SectionText) -> list[Problem]:
+    problems = []
+    previous = SECTION_TITLE_LEVEL
+    for heading in text.headings:
+        if heading.level > previous + 1 or heading.level <= 1:
+            marks = "#" * heading.level
+            expected = "#" * (previous + 1)
+            problems.append(Problem(text.section.path, text.line_of(f"{marks} {heading.text}"), f"the heading {heading.text!r} is level {heading.level} right after level {previous}", WARNING, hint=f"Sub-headings of a section start at {'#' * (SECTION_TITLE_LEVEL + 1)}; write it as {expected} {heading.text}.", kind="heading-skip"))
+        previous = heading.level
+    return problems
+
+
+class _Anchors(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.dateline: str | None = None
+        self._in_dateline = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        if tag == "p" and "dateline" in (attributes.get("class") or "").split():
+            self._in_dateline = True
+        elif tag == "time" and self._in_dateline and self.dateline is None:
+            self.dateline = attributes.get("datetime")
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self._in_dateline = False
+
+
+def _read(page: Page) -> _Anchors:
+    reader = _Anchors()
+    reader.feed(page.content.decode("utf-8"))
+    return reader
+
+
+def check_links(pages: list[Page], content, cache: BuildCache) -> list[Problem]:
+    """Report links and #anchors of the pages that lead nowhere, and datelines that disagree."""
+    html = {page.path: page for page in pages if page.path.endswith(".html")}
+    paths = frozenset(page.path for page in pages)
+    readers = {path: cache.remember(("anchors", page), lambda p=page: _read(p)) for path, page in html.items()}
+    problems = []
+    sources = _sources_by_page(content)
+    site_path = urlsplit(content.settings.base_url).path
+    for path, reader in readers.items():
+        for href in reader.links:
+            target = _resolve(path, href, site_path)
+            if target is None:
+                continue
+            target_path, fragment = target
+            if target_path not in paths:
+                problems.append(_broken(sources.get(path), path, href, "leads to no page of the site"))
+            elif fragment and target_path in readers and fragment not in readers[target_path].ids:
+                problems.append(_broken(sources.get(path), path, href, f"points at #{fragment}, which that page does not have"))
+    problems += _datelines(readers, content)
+    return problems
+
+
+def _resolve(page: str, href: str, site_path: str) -> tuple[str, str] | None:
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith(("mailto:", "tel:")):
+        return None
+    if not parts.path:
+        return page, parts.fragment
+    path = parts.path
+    if path.startswith("/"):
+        # The 404 page starts from the site's public path (/xixian-2023/).
+        if not path.startswith(site_path):
+            return ("(outside the site) " + path, "")
+        page, path = "index.html", path[len(site_path):] or "./"
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    if path.endswith("/") or target in (".", ""):
+        target = posixpath.join(target, "index.html") if target not in (".", "") else "index.html"
+    return target, parts.fragment
+
+
+def _sources_by_page(content) -> dict[str, list]:
+    return {release.page_path(edition.language.code): list(edition.sections) for release in content.releases for edition in release.editions}
+
+
+def _broken(sections, page: str, href: str, what: str) -> Problem:
+    for section in sections or []:
+        for number, line in enumerate(section.body.split("\n"), start=section.body_line):
+            if f"]({href}" in line or f'href="{href}"' in line:
+                return Problem(section.path, number, f"the link {href!r} {what}", WARNING, kind="broken-link")
+    return Problem(_template_path(), None, f"the link {href!r} on {page} {what}", WARNING, kind="broken-link")
+
+
+def _template_path():
+    from pathlib import Path
+
+    return Path("templates")
+
+
+def _datelines(readers, content) -> list[Problem]:
+    problems = []
+    for release in content.releases:
+        expected = release.fact_map["release_date"].machine_value()
+        for edition in release.editions:
+            reader = readers.get(release.page_path(edition.language.code))
+            if reader is not None and reader.dateline != expected:
+                problems.append(Problem(release.folder / "facts.toml", release.fact_map["release_date"].line, f"the {edition.language.name} dateline shows {reader.dateline!r}, not the release date {expected}", ERROR, kind="dateline-date"))
+    return problems
