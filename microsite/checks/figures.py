@@ -48,6 +48,10 @@ def _compare(original: SectionText, translated: SectionText, release, glossary) 
     """Pair what one language has and the other lacks, and report each pair with both sentences."""
     ours = _unmatched(original, translated, release, glossary)
     theirs = _unmatched(translated, original, release, glossary)
+    # A figure typed in one language and taken from the facts in the other
+    # is the same figure: it is reported as typed, not as different.
+    values = lambda items: {item[3] for item in items if item[3] is not None}
+    ours, theirs = [i for i in ours if i[3] is None or i[3] not in values(theirs)], [i for i in theirs if i[3] is None or i[3] not in values(ours)]
     problems = []
     for index in range(max(len(ours), len(theirs))):
         a = ours[index] if index < len(ours) else None
@@ -57,26 +61,32 @@ def _compare(original: SectionText, translated: SectionText, release, glossary) 
             f"{original.language.name}: {original.sentence_with(a[0])}" if a else "",
             f"{translated.language.name}: {translated.sentence_with(b[0])}" if b else "",
         ]))
-        where, written = (translated, b[1]) if b else (translated, None)
-        line = translated.line_of(written) if written else translated.section.body_line
-        problems.append(Problem(where.section.path, line, f"a figure differs between the languages in `{original.section.id}`: {says[0]}, {says[1]}", WARNING, hint=hint, kind="figure-mismatch"))
+        line = translated.line_of(b[1]) if b else translated.line_of()
+        problems.append(Problem(translated.section.path, line, f"a figure differs between the languages in `{original.section.id}`: {says[0]}, {says[1]}", WARNING, hint=hint, kind="figure-mismatch"))
     return problems
 
 
-def _unmatched(text: SectionText, other: SectionText, release, glossary) -> list[tuple[str, str, int]]:
-    """Return (as shown, as written in the source, position) of figures `other` lacks."""
+def _unmatched(text: SectionText, other: SectionText, release, glossary) -> list[tuple]:
+    """Return (as shown, as written in the source, position, value) of figures `other` lacks."""
     facts = release.fact_map
     mine, theirs = Counter(used_fact_ids(text.section)), Counter(used_fact_ids(other.section))
     found = []
     for fact_id in (mine - theirs):
         if fact_id in facts:
             shown = _rendered(text, facts[fact_id])
-            found.append((shown, f"[[{fact_id}]]", text.text.find(shown)))
+            found.append((shown, f"[[{fact_id}]]", text.text.find(shown), _value(facts[fact_id])))
     other_values = {v for v, _ in figures_in(without_names(other.bare, glossary), other.language.typography)}
     for value, written in figures_in(without_names(text.bare, glossary), text.language.typography):
         if value not in other_values:
-            found.append((written, written, text.text.find(written)))
+            found.append((written, written, text.text.find(written), value))
     return sorted(found, key=lambda item: item[2])
+
+
+def _value(fact) -> Decimal | None:
+    try:
+        return Decimal(fact.machine_value())
+    except InvalidOperation:
+        return None
 
 
 def _rendered(text: SectionText, fact) -> str:

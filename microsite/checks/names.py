@@ -69,7 +69,7 @@ def near_misses(text: SectionText, glossary: tuple[Name, ...], code: str, source
         for candidate in _candidates(content, form):
             if candidate != form and candidate not in forms and not any(candidate in f for f in forms):
                 problems.append(Problem(
-                    text.section.path, text.line_of(candidate) if candidate in _normal(text.section.body) else text.section.body_line,
+                    text.section.path, text.line_of(candidate, candidate.replace("'", "’")),
                     f"{candidate!r} looks like a misspelling of the name {form!r}", WARNING,
                     hint=f"The glossary (content/glossary.toml) spells it {form!r}.", kind="name-near-miss",
                 ))
@@ -114,8 +114,8 @@ def _compare(original: SectionText, translated: SectionText, glossary: tuple[Nam
     for name in ours:
         if name not in theirs:
             expected = name.form(code) or name.form(source)
-            problems.append(Problem(translated.section.path, translated.section.body_line, f"the {original.language.name} of `{original.section.id}` names {name.form(source)!r}, but the {translated.language.name} does not use its glossary form {expected!r}", WARNING, hint="Use the glossary's form of the name, or correct the glossary.", kind="name-missing"))
+            problems.append(Problem(translated.section.path, translated.line_of(), f"the {original.language.name} of `{original.section.id}` names {name.form(source)!r}, but the {translated.language.name} does not use its glossary form {expected!r}", WARNING, hint="Use the glossary's form of the name, or correct the glossary.", kind="name-missing"))
     for name in theirs:
         if name not in ours:
-            problems.append(Problem(original.section.path, original.section.body_line, f"the {translated.language.name} of `{original.section.id}` names {name.form(code) or name.form(source)!r}, but the {original.language.name} does not name {name.form(source)!r}", WARNING, hint="Use the glossary's form of the name, or correct the glossary.", kind="name-missing"))
+            problems.append(Problem(original.section.path, original.line_of(), f"the {translated.language.name} of `{original.section.id}` names {name.form(code) or name.form(source)!r}, but the {original.language.name} does not name {name.form(source)!r}", WARNING, hint="Use the glossary's form of the name, or correct the glossary.", kind="name-missing"))
     return problems

@@ -35,12 +35,21 @@ class SectionText:
     images: tuple[tuple[str, str | None], ...]  # (src, alt)
     links: tuple[str, ...]
 
-    def line_of(self, snippet: str) -> int:
-        """Return the line of the section file where `snippet` is written (or the body's first line)."""
-        for number, line in enumerate(self.section.body.split("\n"), start=self.section.body_line):
-            if snippet and snippet in line:
-                return number
-        return self.section.body_line
+    def line_of(self, *snippets: str) -> int:
+        """Return the line of the section file where the first findable snippet is written.
+
+        Without one, return the body's first line of text.
+        """
+        lines = self.section.body.split("\n")
+        for snippet in snippets:
+            for number, line in enumerate(lines, start=self.section.body_line):
+                if snippet and "\n" not in snippet and snippet in line:
+                    return number
+        return next((n for n, line in enumerate(lines, start=self.section.body_line) if line.strip()), self.section.body_line)
+
+    def line_near(self, position: int) -> int:
+        """Return the source line of the visible text around `position`."""
+        return self.line_of(self.text[position : position + 3], self.text[max(0, position - 2) : position + 1], self.text[position : position + 1])
 
     def sentence_with(self, snippet: str) -> str:
         """Return the sentence of the visible text that holds `snippet`."""

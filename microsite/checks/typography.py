@@ -34,7 +34,7 @@ def _punctuation(text: SectionText) -> list[Problem]:
     for match in _HALF_WIDTH.finditer(text.text):
         mark = match.group(0)
         snippet = _context(text.text, match.start())
-        problems.append(Problem(text.section.path, text.line_of(text.text[max(0, match.start() - 2) : match.start() + 1]), f"half-width {mark!r} in Chinese text: {snippet!r}", WARNING, hint=f"Use the full-width {_FULL_WIDTH[mark]!r}.", kind="half-width-punctuation"))
+        problems.append(Problem(text.section.path, text.line_near(match.start()), f"half-width {mark!r} in Chinese text: {snippet!r}", WARNING, hint=f"Use the full-width {_FULL_WIDTH[mark]!r}.", kind="half-width-punctuation"))
     return problems
 
 
@@ -42,7 +42,7 @@ def _quotes(text: SectionText) -> list[Problem]:
     problems = []
     for match in _STRAIGHT_QUOTE.finditer(text.text):
         snippet = _context(text.text, match.start())
-        problems.append(Problem(text.section.path, text.line_of(text.text[max(0, match.start() - 2) : match.start() + 1]) if match.start() >= 2 else text.line_of(text.text[match.start() : match.start() + 3]), f"straight quote {match.group(0)!r} in Chinese text: {snippet!r}", WARNING, hint="Use Chinese quotation marks: “…” (and ‘…’ inside them).", kind="straight-quote"))
+        problems.append(Problem(text.section.path, text.line_near(match.start()), f"straight quote {match.group(0)!r} in Chinese text: {snippet!r}", WARNING, hint="Use Chinese quotation marks: “…” (and ‘…’ inside them).", kind="straight-quote"))
     return problems
 
 
