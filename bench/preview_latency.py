@@ -97,7 +97,9 @@ def main() -> int:
         port = free_port()
         page = f"http://127.0.0.1:{port}/en/{slug + '/' if slug else ''}"
         started = time.perf_counter()
-        server = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # The server's output goes to a file: an unread pipe would fill up and stall it.
+        log = (Path(folder) / "serve.log").open("w+", encoding="utf-8")
+        server = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project, stdout=log, stderr=subprocess.STDOUT, text=True)
         try:
             wait_until_served(page, "<html", timeout=120)
             print(f"{args.pages} page(s) per language; first build and server start: {time.perf_counter() - started:.2f} s")
@@ -112,7 +114,10 @@ def main() -> int:
                 time.sleep(0.1)  # an editor does not save twice within a tenth of a second
         finally:
             server.terminate()
-            output = server.communicate(timeout=10)[0]
+            server.wait(timeout=10)
+            log.seek(0)
+            output = log.read()
+            log.close()
     milliseconds = sorted(round(l * 1000, 1) for l in latencies)
     print(f"saves: {len(milliseconds)}; median {statistics.median(milliseconds):.0f} ms; worst {max(milliseconds):.0f} ms")
     print("all (ms): " + ", ".join(f"{m:.0f}" for m in milliseconds))

@@ -38,6 +38,16 @@ def cached_hash(cls):
     return cls
 
 
+class HashedTuple(tuple):
+    """A tuple that computes its hash once: for large tuples used in cache keys."""
+
+    def __hash__(self):
+        value = self.__dict__.get("hash")
+        if value is None:
+            value = self.__dict__["hash"] = tuple.__hash__(self)
+        return value
+
+
 class BuildCache:
     """Loaded files and rendered pages of the last build, for the next one.
 

@@ -118,7 +118,9 @@ def assemble_site(project: Project, cache: BuildCache, options: BuildOptions) ->
     if errors_in(problems):
         raise ContentError(problems)
     pages, rendered = render_pages(content, project, cache, RenderOptions(options.preview, now))
-    pages += render_indexes(content, options.preview, now)
+    public = tuple(r for r in content.releases if not r.schedule.embargoed(now))
+    listing = tuple((r.slug, r.schedule, tuple((e.language, e.release) for e in r.editions)) for r in public)
+    pages += cache.remember(("indexes", content.settings, listing), lambda: render_indexes(content.settings, list(public)))
     pages += [Page(path, data) for path, data in content.assets.files]
     problems += run_checks(content, pages, cache, Converters())
     if errors_in(problems):
@@ -126,12 +128,14 @@ def assemble_site(project: Project, cache: BuildCache, options: BuildOptions) ->
     return content, pages, rendered, problems
 
 
-def render_indexes(content: SiteContent, preview: bool, now: datetime.datetime) -> list[Page]:
-    """Render what lists the releases for machines: feeds, sitemap, robots.txt."""
-    # A preview shows embargoed releases on their pages but never announces them.
-    public = [r for r in content.releases if not r.schedule.embargoed(now)]
-    pages = [render_feed(content.settings, language, public) for language in content.settings.languages]
-    return pages + [render_sitemap(content.settings, public), render_robots(content.settings)]
+def render_indexes(settings: Settings, public: list[Release]) -> list[Page]:
+    """Render what lists the releases for machines: feeds, sitemap, robots.txt.
+
+    Only public releases are listed: a preview shows embargoed releases on
+    their pages but never announces them.
+    """
+    pages = [render_feed(settings, language, public) for language in settings.languages]
+    return pages + [render_sitemap(settings, public), render_robots(settings)]
 
 
 def check_embargoes(content: SiteContent, preview: bool, now: datetime.datetime) -> list[Problem]:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import BuildCache, cached_hash
+from .cache import BuildCache, HashedTuple, cached_hash
 from .content import Edition, load_edition
 from .facts import Fact, load_facts
 from .problems import Problem
@@ -70,8 +70,12 @@ class Release:
 
     @property
     def fact_map(self) -> dict[str, Fact]:
-        """Return the release's facts by id."""
-        return dict(self.facts)
+        """Return the release's facts by id (made once; do not change it)."""
+        found = self.__dict__.get("_fact_map")
+        if found is None:
+            found = dict(self.facts)
+            object.__setattr__(self, "_fact_map", found)
+        return found
 
     def edition(self, code: str) -> Edition | None:
         """Return the release's text in one language, if it has it."""
@@ -110,4 +114,4 @@ def load_release(slug: str, folder: Path, settings: Settings, cache: BuildCache)
             editions.append(edition)
     if len(editions) != len(settings.languages) or schedule is None:
         return None, problems
-    return Release(slug, folder, tuple(sorted(facts.items())), tuple(editions), schedule), problems
+    return Release(slug, folder, HashedTuple(sorted(facts.items())), tuple(editions), schedule), problems

@@ -29,6 +29,7 @@ class Preview:
         self.cache = BuildCache(watched=True)
         self.result: BuildResult | None = None
         self.failure: list[Problem] | None = None
+        self.shown: set[tuple] = set()
 
     def rebuild(self, changed: set[Path] | None = None) -> None:
         """Build again; on failure keep the last good site and remember why."""
@@ -122,7 +123,13 @@ def serve(project: Project, host: str, port: int, print_problems) -> int:
             print(f"Build failed ({milliseconds:.0f} ms): the browser shows the problems; site/ keeps the last good pages.", flush=True)
         else:
             result = preview.result
-            print_problems([p for p in result.problems if p.severity != "notice"], project.root)
+            # Say what this save changed, not every standing warning again.
+            findings = [p for p in result.problems if p.severity != "notice"]
+            new = [p for p in findings if (p.path, p.line, p.message) not in preview.shown]
+            preview.shown = {(p.path, p.line, p.message) for p in findings}
+            print_problems(new, project.root)
+            if len(findings) > len(new):
+                print(f"({len(findings) - len(new)} earlier warnings still stand: python build.py check lists them all.)", flush=True)
             rendered = ", ".join(result.rendered) or "no page"
             written = len(result.written)
             print(f"Rendered {rendered} in {milliseconds:.0f} ms ({written} {'file' if written == 1 else 'files'} written).", flush=True)

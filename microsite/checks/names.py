@@ -81,7 +81,11 @@ def _candidates(content: str, form: str) -> set[str]:
         if len(form) < 3:
             return set()
         found = set()
-        for start in range(len(content) - len(form) + 1):
+        # A window one character away from the name shares its first or its
+        # second character: look only where one of those occurs.
+        starts = {m.start() for m in re.finditer(re.escape(form[0]), content)}
+        starts |= {m.start() - 1 for m in re.finditer(re.escape(form[1]), content)}
+        for start in sorted(s for s in starts if 0 <= s <= len(content) - len(form)):
             window = content[start : start + len(form)]
             if _CJK.match(window) and sum(a != b for a, b in zip(window, form)) == 1:
                 found.add(window)
@@ -93,8 +97,11 @@ def _candidates(content: str, form: str) -> set[str]:
     # SequenceMatcher keeps what it learnt about its second sequence: set it once.
     matcher = difflib.SequenceMatcher(None, "", form.lower())
     found = set()
+    initial = form[0].lower()
     for index in range(len(words) - size + 1):
-        if not words[index][0][0].isupper():
+        # A misspelt name keeps its capital, and nearly always its first letter.
+        first = words[index][0]
+        if not first[0].isupper() or first[0].lower() != initial:
             continue
         window = content[words[index][1] : words[index + size - 1][1] + len(words[index + size - 1][0])]
         window = re.sub(r"'s$", "", window)

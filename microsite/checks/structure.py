@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -63,6 +64,7 @@ class _Anchors(HTMLParser):
         self.ids: set[str] = set()
         self.links: list[str] = []
         self.dateline: str | None = None
+        self.linked_into: tuple[str, ...] = ()
         self._in_dateline = False
 
     def handle_starttag(self, tag, attrs):
@@ -81,9 +83,11 @@ class _Anchors(HTMLParser):
             self._in_dateline = False
 
 
-def _read(page: Page) -> _Anchors:
+def _read(page: Page, site_path: str) -> _Anchors:
     reader = _Anchors()
     reader.feed(page.content.decode("utf-8"))
+    targets = (_resolve(page.path, href, site_path) for href in reader.links if "#" in href and not href.startswith("#"))
+    reader.linked_into = tuple(sorted({t[0] for t in targets if t and t[0] != page.path}))
     return reader
 
 
@@ -91,22 +95,43 @@ def check_links(pages: list[Page], content, cache: BuildCache) -> list[Problem]:
     """Report links and #anchors of the pages that lead nowhere, and datelines that disagree."""
     html = {page.path: page for page in pages if page.path.endswith(".html")}
     paths = frozenset(page.path for page in pages)
-    readers = {path: cache.remember(("anchors", page), lambda p=page: _read(p)) for path, page in html.items()}
-    problems = []
-    sources = _sources_by_page(content)
+    # A digest stands for the set in cache keys: comparing two sets of
+    # thousands of paths for every page would cost more than the check.
+    paths_key = hashlib.sha1("\n".join(sorted(paths)).encode("utf-8")).hexdigest()
     site_path = urlsplit(content.settings.base_url).path
+    readers = {path: cache.remember(("anchors", page, site_path), lambda p=page: _read(p, site_path)) for path, page in html.items()}
+    anchors = {path: frozenset(reader.ids) for path, reader in readers.items()}
+    problems = []
     for path, reader in readers.items():
-        for href in reader.links:
-            target = _resolve(path, href, site_path)
-            if target is None:
-                continue
-            target_path, fragment = target
-            if target_path not in paths:
-                problems.append(_broken(sources.get(path), path, href, "leads to no page of the site"))
-            elif fragment and target_path in readers and fragment not in readers[target_path].ids:
-                problems.append(_broken(sources.get(path), path, href, f"points at #{fragment}, which that page does not have"))
+        # Keyed by all it depends on: the page, the site's files, and the
+        # anchors of the other pages it links into (rarely any).
+        key = ("links", html[path], paths_key, site_path, tuple(anchors.get(t) for t in reader.linked_into))
+        broken = cache.remember(key, lambda p=path, r=reader: _broken_links(p, r, paths, anchors, site_path))
+        problems += [_broken(_sections_of(content, p), p, href, what) for p, href, what in broken]
     problems += _datelines(readers, content)
     return problems
+
+
+def _broken_links(path: str, reader: _Anchors, paths: frozenset, anchors: dict, site_path: str) -> list[tuple[str, str, str]]:
+    broken = []
+    for href in reader.links:
+        target = _resolve(path, href, site_path)
+        if target is None:
+            continue
+        target_path, fragment = target
+        if target_path not in paths:
+            broken.append((path, href, "leads to no page of the site"))
+        elif fragment and target_path in anchors and fragment not in anchors[target_path]:
+            broken.append((path, href, f"points at #{fragment}, which that page does not have"))
+    return broken
+
+
+def _sections_of(content, page: str) -> list:
+    for release in content.releases:
+        for edition in release.editions:
+            if release.page_path(edition.language.code) == page:
+                return list(edition.sections)
+    return []
 
 
 def _resolve(page: str, href: str, site_path: str) -> tuple[str, str] | None:
@@ -125,10 +150,6 @@ def _resolve(page: str, href: str, site_path: str) -> tuple[str, str] | None:
     if path.endswith("/") or target in (".", ""):
         target = posixpath.join(target, "index.html") if target not in (".", "") else "index.html"
     return target, parts.fragment
-
-
-def _sources_by_page(content) -> dict[str, list]:
-    return {release.page_path(edition.language.code): list(edition.sections) for release in content.releases for edition in release.editions}
 
 
 def _broken(sections, page: str, href: str, what: str) -> Problem:
