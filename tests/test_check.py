@@ -223,3 +223,11 @@ def test_broken_content_is_reported_by_check_too(project: Path):
     result = check(project)
     assert result.returncode == 1
     assert "content/en/01-overview.md\n  8: error: unknown fact `high_tech_firm` in [[high_tech_firm]]" in result.stdout
+
+
+def test_dateline_that_disagrees_with_the_release_date_is_an_error(project: Path):
+    edit(project, "templates/release.html", "date=release_date", "date='<time datetime=\"2023-03-25\">March 25, 2023</time>'|safe")
+    result = check(project, "--format", "json")
+    assert result.returncode == 1
+    found = [(f["path"], f["kind"], f["severity"]) for f in json.loads(result.stdout)["findings"] if f["kind"] == "dateline-date"]
+    assert found == [("content/facts.toml", "dateline-date", "error")] * 2
