@@ -9,7 +9,7 @@ from ..markup import used_fact_ids
 from ..problems import WARNING, Problem
 from .names import without_names
 from .numbers import figures_in
-from .text import SectionText
+from .text import SectionText, section_pairs
 
 
 def check_figures(release, texts: dict[str, dict[str, SectionText]], glossary) -> list[Problem]:
@@ -19,13 +19,8 @@ def check_figures(release, texts: dict[str, dict[str, SectionText]], glossary) -
     for code, sections in texts.items():
         for text in sections.values():
             problems += _typed_figures(text, release, glossary)
-    for code, sections in texts.items():
-        if code == source:
-            continue
-        for section_id, translated in sections.items():
-            original = texts[source].get(section_id)
-            if original is not None:
-                problems += _compare(original, translated, release, glossary)
+    for original, translated in section_pairs(texts, source):
+        problems += _compare(original, translated, release, glossary)
     return problems
 
 

@@ -7,7 +7,7 @@ import re
 
 from ..glossary import Name
 from ..problems import WARNING, Problem
-from .text import SectionText
+from .text import SectionText, section_pairs
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
@@ -47,13 +47,8 @@ def check_names(release, texts: dict[str, dict[str, SectionText]], glossary: tup
     for code, sections in texts.items():
         for text in sections.values():
             problems += near_misses(text, glossary, code, source)
-    for code, sections in texts.items():
-        if code == source:
-            continue
-        for section_id, translated in sections.items():
-            original = texts[source].get(section_id)
-            if original is not None:
-                problems += _compare(original, translated, glossary, source)
+    for original, translated in section_pairs(texts, source):
+        problems += _compare(original, translated, glossary, source)
     return problems
 
 

@@ -101,3 +101,14 @@ def section_text(section: Section, language: Language, html: str) -> SectionText
     text = unescape("".join(reader.parts)).strip()
     bare = unescape("".join(bare_reader.parts)).strip()
     return SectionText(section, language, html, text, bare, tuple(reader.headings), tuple(reader.images), tuple(reader.links))
+
+
+def section_pairs(texts: dict[str, dict[str, SectionText]], source: str):
+    """Yield (original, translation) for every translated section of a release."""
+    for code, sections in texts.items():
+        if code == source:
+            continue
+        for section_id, translated in sections.items():
+            original = texts[source].get(section_id)
+            if original is not None:
+                yield original, translated
