@@ -10,7 +10,7 @@ from .cache import BuildCache, cached_hash
 from .problems import Problem
 from .schema import Field, check_table
 from .settings import Language
-from .tomlio import line_of_key, line_of_table, parse_toml, read_toml
+from .tomlio import key_lines, line_of_key, line_of_table, parse_toml, read_toml
 
 FENCE = "+++"
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
@@ -96,8 +96,7 @@ def load_section(path: Path) -> tuple[Section | None, list[Problem]]:
     if data is None:
         return None, problems
 
-    def line_of(key):
-        return (line_of_key(header, key, first_line=2) if key else None) or 1
+    line_of = key_lines(header, first_line=2)
 
     problems = check_table(data, _SECTION_FIELDS, path, line_of, "the header block")
     if problems:
@@ -133,8 +132,7 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
     if data is None:
         return None, problems
 
-    def line_of(key):
-        return (line_of_key(text, key) if key else None) or 1
+    line_of = key_lines(text)
 
     problems = check_table(data, _RELEASE_FIELDS, path, line_of, "the release settings")
     if problems:

@@ -15,7 +15,7 @@ from .cache import cached_hash
 from .problems import Problem
 from .schema import Field, check_table, suggest
 from .settings import Language, Style
-from .tomlio import line_of_key, line_of_table, read_toml
+from .tomlio import key_lines, line_of_key, line_of_table, read_toml
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -80,8 +80,7 @@ def _read_fact(fact_id: str, table, path: Path, text: str) -> tuple[Fact | None,
     if not ID_PATTERN.match(fact_id):
         return None, [Problem(path, header, f"fact id `{fact_id}` should use only lowercase letters, digits and _")]
 
-    def line_of(key):
-        return (line_of_key(text, key, after=header) if key and header else None) or header
+    line_of = key_lines(text, after=header, default=header)
 
     fields = {"type": Field((str,)), "value": Field((object,)), "unit": Field((str,), False), "decimals": Field((int,), False)}
     what = f"fact `{fact_id}`"

@@ -8,7 +8,7 @@ from pathlib import Path
 from .problems import NOTICE, Problem
 from .schema import Field, check_table
 from .settings import Settings
-from .tomlio import line_of_key, line_of_table, read_toml
+from .tomlio import key_lines, line_of_key, line_of_table, read_toml
 
 KINDS = ("place", "organisation", "company", "person", "programme", "publication")
 # Inventing these is the mistake that embarrasses a publisher most.
@@ -47,8 +47,7 @@ def load_glossary(path: Path, settings: Settings) -> tuple[tuple[Name, ...], lis
             problems.append(Problem(path, header or line_of_key(text, key), f"`{key}` should be a table [{key}]"))
             continue
 
-        def line_of(k, header=header):
-            return (line_of_key(text, k, after=header) if k and header else None) or header
+        line_of = key_lines(text, after=header, default=header)
 
         found = check_table(table, fields, path, line_of, f"name `{key}`")
         if not found:

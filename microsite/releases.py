@@ -12,7 +12,7 @@ from .content import Edition, load_edition
 from .facts import Fact, load_facts
 from .problems import Problem
 from .schema import Field, check_table
-from .tomlio import line_of_key, read_toml
+from .tomlio import key_lines, read_toml
 from .settings import Settings
 
 MORE_RELEASES = "releases"
@@ -41,8 +41,7 @@ def load_schedule(path: Path) -> tuple[Schedule | None, list[Problem]]:
             problems = [Problem(path, None, "this release has no schedule.toml saying when it is published", hint="Add a file schedule.toml with a line such as: published = 2023-03-24T09:00:00+08:00")]
         return None, problems
 
-    def line_of(key):
-        return (line_of_key(text, key) if key else None) or 1
+    line_of = key_lines(text)
 
     fields = {"published": Field((datetime.datetime,)), "embargo": Field((datetime.datetime,), False)}
     problems = check_table(data, fields, path, line_of, "the schedule")

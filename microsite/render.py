@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import re
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 

@@ -11,7 +11,7 @@ from babel import Locale, UnknownLocaleError
 from .cache import cached_hash
 from .problems import ContentError, Problem
 from .schema import Field, check_table
-from .tomlio import line_of_key, line_of_table, read_toml
+from .tomlio import key_lines, line_of_key, line_of_table, read_toml
 
 TEXT = (str,)
 _LANGUAGE_FIELDS = {
@@ -126,8 +126,7 @@ def _read_site(table, path: Path, text: str) -> tuple[str, list[Problem]]:
     if not isinstance(table, dict):
         return "", [Problem(path, header, "the site settings need a [site] table with the public address", hint=example)]
 
-    def line_of(key):
-        return (line_of_key(text, key, after=header) if key else None) or header
+    line_of = key_lines(text, after=header, default=header)
 
     problems = check_table(table, _SITE_FIELDS, path, line_of, "the [site] settings")
     if problems:
@@ -150,8 +149,7 @@ def _read_language(code: str, table, path: Path, text: str) -> tuple[Language | 
     if not isinstance(table, dict):
         return None, [Problem(path, header, f"{where} should be a table")]
 
-    def line_of(key):
-        return (line_of_key(text, key, after=header) if key and header else None) or header
+    line_of = key_lines(text, after=header, default=header)
 
     problems = check_table(table, _LANGUAGE_FIELDS, path, line_of, f"the settings of {where}")
     if problems:
@@ -171,8 +169,7 @@ def _read_language(code: str, table, path: Path, text: str) -> tuple[Language | 
 
 
 def _read_style(table: dict, path: Path, text: str, header: int | None, where: str) -> tuple[Style | None, list[Problem]]:
-    def line_of(key):
-        return (line_of_key(text, key, after=header) if key and header else None) or header
+    line_of = key_lines(text, after=header, default=header)
 
     problems = check_table(table, _STYLE_FIELDS, path, line_of, f"the style of {where}")
     if problems:

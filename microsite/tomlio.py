@@ -50,6 +50,20 @@ def line_of_table(text: str, name: str, first_line: int = 1) -> int | None:
     return _line_at(text, pattern, first_line)
 
 
+def key_lines(text: str, after: int | None = None, first_line: int = 1, default: int | None = 1):
+    """Return a function that finds the line of a key (at or after line `after`).
+
+    For a missing key, or for None (a problem of the table as a whole), the
+    function gives `default`, usually the table's header line.
+    """
+
+    def line_of(key: str | None) -> int | None:
+        found = line_of_key(text, key, first_line, after) if key else None
+        return found or default
+
+    return line_of
+
+
 def line_of_key(text: str, key: str, first_line: int = 1, after: int | None = None) -> int | None:
     """Return the line where `key = …` is written (at or after line `after`)."""
     pattern = re.compile(r"^[ \t]*[\"']?" + re.escape(key) + r"[\"']?[ \t]*=", re.M)

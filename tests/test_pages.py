@@ -13,7 +13,7 @@ import pytest
 from microsite.facts import format_fact, load_facts
 from microsite.settings import load_settings
 
-from .conftest import ROOT, copy_project, parse, run_build, tree_digest
+from .conftest import ROOT, parse, run_build, tree_digest
 
 PAGES = ["index.html", "en/index.html", "zh-hans/index.html"]
 LANGS = {"en/index.html": "en", "zh-hans/index.html": "zh-Hans", "index.html": "en"}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import parse, tree_digest
+from .conftest import tree_digest
 
 TIMEOUT = 10.0
 

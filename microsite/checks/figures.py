@@ -16,7 +16,7 @@ def check_figures(release, texts: dict[str, dict[str, SectionText]], glossary) -
     """Report typed figures, and facts or figures one language has and another lacks."""
     problems = []
     source = release.editions[0].language.code
-    for code, sections in texts.items():
+    for sections in texts.values():
         for text in sections.values():
             problems += _typed_figures(text, release, glossary)
     for original, translated in section_pairs(texts, source):
