@@ -99,6 +99,7 @@ def check_links(pages: list[Page], content, cache: BuildCache) -> list[Problem]:
     # thousands of paths for every page would cost more than the check.
     paths_key = hashlib.sha1("\n".join(sorted(paths)).encode("utf-8")).hexdigest()
     site_path = urlsplit(content.settings.base_url).path
+    templates = content.releases[0].folder.parent / "templates"  # the main release lives in content/
     readers = {path: cache.remember(("anchors", page, site_path), lambda p=page: _read(p, site_path)) for path, page in html.items()}
     anchors = {path: frozenset(reader.ids) for path, reader in readers.items()}
     problems = []
@@ -107,7 +108,7 @@ def check_links(pages: list[Page], content, cache: BuildCache) -> list[Problem]:
         # anchors of the other pages it links into (rarely any).
         key = ("links", html[path], paths_key, site_path, tuple(anchors.get(t) for t in reader.linked_into))
         broken = cache.remember(key, lambda p=path, r=reader: _broken_links(p, r, paths, anchors, site_path))
-        problems += [_broken(_sections_of(content, p), p, href, what) for p, href, what in broken]
+        problems += [_broken(_sections_of(content, p), p, href, what, templates) for p, href, what in broken]
     problems += _datelines(readers, content)
     return problems
 
@@ -152,18 +153,12 @@ def _resolve(page: str, href: str, site_path: str) -> tuple[str, str] | None:
     return target, parts.fragment
 
 
-def _broken(sections, page: str, href: str, what: str) -> Problem:
+def _broken(sections, page: str, href: str, what: str, templates) -> Problem:
     for section in sections or []:
         for number, line in enumerate(section.body.split("\n"), start=section.body_line):
             if f"]({href}" in line or f'href="{href}"' in line:
                 return Problem(section.path, number, f"the link {href!r} {what}", WARNING, kind="broken-link")
-    return Problem(_template_path(), None, f"the link {href!r} on {page} {what}", WARNING, kind="broken-link")
-
-
-def _template_path():
-    from pathlib import Path
-
-    return Path("templates")
+    return Problem(templates, None, f"the link {href!r} on {page} {what}", WARNING, kind="broken-link")
 
 
 def _datelines(readers, content) -> list[Problem]:
