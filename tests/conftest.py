@@ -48,6 +48,14 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+def edit(project: Path, relative: str, old: str, new: str) -> None:
+    """Replace the first `old` with `new` in a file of the project, as an editor would."""
+    path = project / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def parse(path: Path) -> BeautifulSoup:
     """Parse an HTML file."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

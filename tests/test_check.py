@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_build
+from .conftest import edit, run_build
 
 
 def check(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -21,11 +21,6 @@ def findings(project: Path) -> list[dict]:
     return [f for f in json.loads(result.stdout)["findings"] if f["kind"] != "unverified-name"]
 
 
-def edit(project: Path, relative: str, old: str, new: str) -> None:
-    path = project / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found in {relative}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def append(project: Path, relative: str, text: str) -> None:
@@ -65,7 +60,7 @@ CASES = [
         id="outdated-translation",
     ),
     pytest.param(
-        lambda p: edit(p, ZH_SECTION, 'translated_from = "', 'x_from = "') if False else edit_translated_from_away(p),
+        lambda p: edit_translated_from_away(p),
         [(ZH_SECTION, 2, "unreviewed-translation")],
         id="unreviewed-translation",
     ),

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import parse, run_build, tree_digest
+from .conftest import edit, parse, run_build, tree_digest
 
 
-def edit(project: Path, relative: str, old: str, new: str) -> None:
-    path = project / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found in {relative}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 BROKEN = [

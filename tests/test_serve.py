@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import tree_digest
+from .conftest import edit, tree_digest
 
 TIMEOUT = 10.0
 
@@ -87,11 +87,6 @@ def server(project: Path):
     running.stop()
 
 
-def edit(project: Path, relative: str, old: str, new: str) -> None:
-    path = project / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_serve_prints_the_address_of_each_language(project: Path):
