@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--preview", action="store_true", help="build even while a release is under embargo: every page is marked and kept out of search engines, sitemap and feeds")
     build.add_argument("--compress", action="store_true", help="also write .gz and .br copies of every text file, for hosts that serve them")
     build.add_argument("--base-url", metavar="URL", help="the public address of the site for this build (overrides content/site.toml)")
-    build.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     build.set_defaults(run=run_build)
     check = commands.add_parser("check", help="check the content as a careful bilingual editor would, without writing the site")
     check.add_argument("--strict", action="store_true", help="count warnings as errors (for publishing and CI); unverified names never fail")
@@ -50,12 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--mark-reviewed", metavar="SECTION", action="append", default=[], help="record that the translations of SECTION (its id, or SLUG/id for a further release) match the English as it is now; may be repeated")
     check.add_argument("--language", metavar="CODE", help="with --mark-reviewed: only this language")
     check.add_argument("--preview", action="store_true", help=argparse.SUPPRESS)
-    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     check.set_defaults(run=run_check)
     serve = commands.add_parser("serve", help="build, serve with live reload, and rebuild on every save")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    serve.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    serve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
     return parser
 
