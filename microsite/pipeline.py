@@ -8,27 +8,26 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .assets import AssetSet, load_assets
 from .cache import BuildCache, file_signature
 from .catalogs import Catalog, check_template_catalog, load_catalog, template_messages
+from .checks import run_checks
+from .compress import compressed_copies
 from .content import Edition
 from .facts import Fact
+from .feeds import render_feed
 from .glossary import Name, load_glossary, unverified_notices
 from .markup import check_fact_refs
 from .metadata import iso
-from .tomlio import line_of_key
-from .assets import AssetSet, load_assets
-from .compress import compressed_copies
-from .feeds import render_feed
 from .output import Page, update_site, write_site
-from .sitemap import render_robots, render_sitemap
 from .problems import WARNING, ContentError, Problem, errors_in
 from .project import Project
 from .releases import Release, load_release, release_folders
-from .checks import run_checks
 from .render import Converters, RenderOptions, render_pages
 from .schema import suggest
-from .translations import check_translation_state
 from .settings import Settings, load_settings, with_base_url
+from .sitemap import render_robots, render_sitemap
+from .translations import check_translation_state
 
 
 @dataclass(frozen=True)
@@ -144,8 +143,7 @@ def check_embargoes(content: SiteContent, preview: bool, now: datetime.datetime)
     for release in content.releases:
         schedule = release.schedule
         if schedule.embargoed(now) and not preview:
-            line = line_of_key(schedule.path.read_text(encoding="utf-8"), "embargo") if schedule.path.exists() else None
-            problems.append(Problem(schedule.path, line, f"this release is under embargo until {iso(schedule.embargo)}: a publishable site cannot be built before then", hint="Build a marked preview instead: python build.py build --preview"))
+            problems.append(Problem(schedule.path, schedule.embargo_line, f"this release is under embargo until {iso(schedule.embargo)}: a publishable site cannot be built before then", hint="Build a marked preview instead: python build.py build --preview"))
     return problems
 
 
@@ -268,7 +266,7 @@ def _check_coverage(edition: Edition, source: Edition) -> list[Problem]:
         original = source.section(section.id)
         if original is not None:
             problems += check_translation_state(original, section, edition.language.name)
-        if source.section(section.id) is None:
+        else:
             hint = suggest(section.id, [s.id for s in source.sections]) or f"Every translated section needs a {source.language.name} original with the same id."
             problems.append(Problem(section.path, section.id_line, f"section id `{section.id}` matches no {source.language.name} section", hint=hint))
     return problems

@@ -27,6 +27,7 @@ class Schedule:
     published: datetime.datetime
     embargo: datetime.datetime | None
     published_line: int | None
+    embargo_line: int | None = None
 
     def embargoed(self, now: datetime.datetime) -> bool:
         """Tell whether the release may not yet be published at `now`."""
@@ -51,7 +52,7 @@ def load_schedule(path: Path) -> tuple[Schedule | None, list[Problem]]:
             problems.append(Problem(path, line_of(key), f"`{key}` needs its time zone, such as {value.isoformat()}+08:00 for Beijing time"))
     if problems:
         return None, problems
-    return Schedule(path, data["published"], data.get("embargo"), line_of("published")), []
+    return Schedule(path, data["published"], data.get("embargo"), line_of("published"), line_of("embargo") if "embargo" in data else None), []
 
 
 @cached_hash

@@ -19,11 +19,11 @@ from .catalogs import Catalog
 from .content import Edition, Section, typeset_release
 from .facts import TIME_TYPES, Fact, format_fact
 from .markup import Converter
+from .metadata import front_door_metadata, release_metadata
 from .output import Page
 from .presskit import KIT_FILES, render_kit, render_plain_text
 from .problems import ContentError, Problem
 from .releases import Release
-from .metadata import front_door_metadata, release_metadata
 from .settings import Language, Settings
 
 FRONT_DOOR_TEMPLATES = ("languages.html", "choice.html", "prompt.html")
@@ -262,7 +262,7 @@ def _section_contexts(edition: Edition, source: Edition, release: Release, cache
         fallback = section is None
         shown: Section = original if fallback else section
         language = source.language if fallback else edition.language
-        html = cache.remember(("section", shown, language, release.facts), lambda s=shown, lang=language: section_html(s, lang, release.fact_map, converters))
+        html = cached_section_html(cache, release, shown, language, converters)
         contexts.append({"id": shown.id, "title": shown.title, "html": html, "fallback": fallback, "lang": language.html_lang})
     return contexts
 
@@ -273,6 +273,12 @@ class Converters(dict):
     def __missing__(self, typography: str) -> Converter:
         converter = self[typography] = Converter(typography)
         return converter
+
+
+def cached_section_html(cache: BuildCache, release: Release, section: Section, language: Language, converters: Converters) -> Markup:
+    """Return a section's HTML, shared by the pages, the checks and the review page."""
+    key = ("section", section, language, release.facts)
+    return cache.remember(key, lambda: section_html(section, language, release.fact_map, converters))
 
 
 def section_html(section: Section, language: Language, facts: dict[str, Fact], converters: Converters) -> Markup:

@@ -14,7 +14,7 @@ from .glossary import Name
 from .markup import used_fact_ids
 from .problems import ERROR, NOTICE, WARNING, Problem, display_path
 from .releases import Release
-from .render import Converters, section_html
+from .render import Converters, cached_section_html
 
 _TAG = re.compile(r"(<[^>]+>)")
 
@@ -74,7 +74,7 @@ def _section_view(release: Release, section_id: str, unverified: list[Name], cac
         if section is None:
             columns.append({"lang": language.html_lang, "language": language.name, "title": "(missing)", "missing": True})
             continue
-        html = cache.remember(("section", section, language, release.facts), lambda s=section, lang=language: section_html(s, lang, facts, converters))
+        html = cached_section_html(cache, release, section, language, converters)
         columns.append({"lang": language.html_lang, "language": language.name, "title": section.title, "missing": False, "html": _mark_names(html, unverified, (language.code, release.editions[0].language.code))})
         used += [f for f in used_fact_ids(section) if f in facts and f not in used]
     rows = [{"id": f, "cells": [{"lang": e.language.html_lang, "text": format_fact(facts[f], e.language)} for e in release.editions]} for f in used]

@@ -39,14 +39,13 @@ def check_release(release, content, cache: BuildCache, converters) -> list[Probl
 
 def release_texts(release, cache: BuildCache, converters) -> dict[str, dict[str, SectionText]]:
     """Return each language's sections as checkable text, by language code and section id."""
-    from ..render import section_html
+    from ..render import cached_section_html
 
-    facts = release.fact_map
     texts: dict[str, dict[str, SectionText]] = {}
     for edition in release.editions:
         language = edition.language
         texts[language.code] = {}
         for section in edition.sections:
-            html = cache.remember(("section", section, language, release.facts), lambda s=section, lang=language: section_html(s, lang, facts, converters))
+            html = cached_section_html(cache, release, section, language, converters)
             texts[language.code][section.id] = section_text(section, language, str(html))
     return texts
