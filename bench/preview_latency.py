@@ -49,8 +49,12 @@ def add_generated_releases(content: Path, count: int) -> None:
         folder.mkdir(parents=True)
         day = 1 + number % 28
         month = 1 + (number // 28) % 12
-        (folder / "facts.toml").write_text(facts.replace("value = 2023-03-24", f"value = 2022-{month:02d}-{day:02d}"), encoding="utf-8")
-        (folder / "schedule.toml").write_text(f"published = 2022-{month:02d}-{day:02d}T09:00:00+08:00\n", encoding="utf-8")
+        (folder / "facts.toml").write_text(
+            facts.replace("value = 2023-03-24", f"value = 2022-{month:02d}-{day:02d}"), encoding="utf-8"
+        )
+        (folder / "schedule.toml").write_text(
+            f"published = 2022-{month:02d}-{day:02d}T09:00:00+08:00\n", encoding="utf-8"
+        )
         for code in ("en", "zh-hans"):
             shutil.copytree(content / code, folder / code)
 
@@ -99,10 +103,18 @@ def main() -> int:
         started = time.perf_counter()
         # The server's output goes to a file: an unread pipe would fill up and stall it.
         log = (Path(folder) / "serve.log").open("w+", encoding="utf-8")
-        server = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project, stdout=log, stderr=subprocess.STDOUT, text=True)
+        server = subprocess.Popen(
+            [sys.executable, "build.py", "serve", "--port", str(port)],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             wait_until_served(page, "<html", timeout=120)
-            print(f"{args.pages} page(s) per language; first build and server start: {time.perf_counter() - started:.2f} s")
+            print(
+                f"{args.pages} page(s) per language; first build and server start: {time.perf_counter() - started:.2f} s"
+            )
             original = section.read_text(encoding="utf-8")
             latencies = []
             for number in range(args.saves):
@@ -118,8 +130,10 @@ def main() -> int:
             log.seek(0)
             output = log.read()
             log.close()
-    milliseconds = sorted(round(l * 1000, 1) for l in latencies)
-    print(f"saves: {len(milliseconds)}; median {statistics.median(milliseconds):.0f} ms; worst {max(milliseconds):.0f} ms")
+    milliseconds = sorted(round(s * 1000, 1) for s in latencies)
+    print(
+        f"saves: {len(milliseconds)}; median {statistics.median(milliseconds):.0f} ms; worst {max(milliseconds):.0f} ms"
+    )
     print("all (ms): " + ", ".join(f"{m:.0f}" for m in milliseconds))
     rebuilds = [line for line in output.splitlines() if line.startswith("Rendered")]
     if rebuilds:

@@ -7,12 +7,12 @@ import sys
 import traceback
 from pathlib import Path
 
-from .cache import BuildCache
-from .pipeline import BuildOptions, build_site, check_site, load_site
-from .report import json_report, strictly, text_report
-from .translations import mark_reviewed, source_hash
-from .problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path
-from .project import Project
+from microsite.cache import BuildCache
+from microsite.check.translations import mark_reviewed, source_hash
+from microsite.pipeline import BuildOptions, build_site, check_site, load_site
+from microsite.problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path
+from microsite.project import Project
+from microsite.report import json_report, strictly, text_report
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
@@ -23,12 +23,15 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         return args.run(project, args)
     except KeyboardInterrupt:
         return 130
-    except Exception as err:  # noqa: BLE001 (last resort: never show an editor a traceback)
+    except Exception as err:
         if getattr(args, "debug", False):
             traceback.print_exc()
         else:
             print(f"internal error: {type(err).__name__}: {err}", file=sys.stderr)
-            print("This is a bug in the generator, not in your content. Run again with --debug and report the output.", file=sys.stderr)
+            print(
+                "This is a bug in the generator, not in your content. Run again with --debug and report the output.",
+                file=sys.stderr,
+            )
         return 2
 
 
@@ -39,21 +42,52 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     build = commands.add_parser("build", help="build the site into site/ (the default)")
     build.add_argument("--out", type=Path, help="write the site here instead of site/")
-    build.add_argument("--preview", action="store_true", help="build even while a release is under embargo: every page is marked and kept out of search engines, sitemap and feeds")
-    build.add_argument("--compress", action="store_true", help="also write .gz and .br copies of every text file, for hosts that serve them")
-    build.add_argument("--base-url", metavar="URL", help="the public address of the site for this build (overrides content/site.toml)")
+    build.add_argument(
+        "--preview",
+        action="store_true",
+        help="build even while a release is under embargo: every page is marked and kept out of search engines, sitemap and feeds",
+    )
+    build.add_argument(
+        "--compress",
+        action="store_true",
+        help="also write .gz and .br copies of every text file, for hosts that serve them",
+    )
+    build.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the public address of the site for this build (overrides content/site.toml)",
+    )
     build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     build.set_defaults(run=run_build)
-    check = commands.add_parser("check", help="check the content as a careful bilingual editor would, without writing the site")
-    check.add_argument("--strict", action="store_true", help="count warnings as errors (for publishing and CI); unverified names never fail")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="a report for people (default) or JSON for machines")
-    check.add_argument("--mark-reviewed", metavar="SECTION", action="append", default=[], help="record that the translations of SECTION (its id, or SLUG/id for a further release) match the English as it is now; may be repeated")
+    check = commands.add_parser(
+        "check", help="check the content as a careful bilingual editor would, without writing the site"
+    )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="count warnings as errors (for publishing and CI); unverified names never fail",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="a report for people (default) or JSON for machines",
+    )
+    check.add_argument(
+        "--mark-reviewed",
+        metavar="SECTION",
+        action="append",
+        default=[],
+        help="record that the translations of SECTION (its id, or SLUG/id for a further release) match the English as it is now; may be repeated",
+    )
     check.add_argument("--language", metavar="CODE", help="with --mark-reviewed: only this language")
     check.add_argument("--preview", action="store_true", help=argparse.SUPPRESS)
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     check.set_defaults(run=run_check)
     serve = commands.add_parser("serve", help="build, serve with live reload, and rebuild on every save")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
@@ -110,13 +144,15 @@ def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None
                 status = 1
                 continue
             mark_reviewed(original, translation)
-            print(f"Marked {display_path(translation.path, project.root)} as translated from the current English ({source_hash(original)}).")
+            print(
+                f"Marked {display_path(translation.path, project.root)} as translated from the current English ({source_hash(original)})."
+            )
     return status
 
 
 def run_serve(project: Project, args) -> int:
     """Serve the site with live reload until interrupted."""
-    from .serve import serve  # the server and its dependencies load only when asked for
+    from microsite.preview.serve import serve  # the server and its dependencies load only when asked for
 
     return serve(project, args.host, args.port, print_problems)
 
@@ -130,10 +166,16 @@ def run_build(project: Project, args) -> int:
     except ContentError as err:
         print_problems(err.problems, project.root)
         errors = sum(p.severity == ERROR for p in err.problems)
-        print(f"Build failed: {_count(errors, 'error')}. {display_path(out, project.root)}/ was left as it was.", file=sys.stderr)
+        print(
+            f"Build failed: {_count(errors, 'error')}. {display_path(out, project.root)}/ was left as it was.",
+            file=sys.stderr,
+        )
         return 1
     except OSError as err:
-        print(f"{err.filename or display_path(out, project.root)}: error: cannot write the site: {err.strerror or err}", file=sys.stderr)
+        print(
+            f"{err.filename or display_path(out, project.root)}: error: cannot write the site: {err.strerror or err}",
+            file=sys.stderr,
+        )
         return 1
     print_problems(list(result.problems), project.root)
     print(summary_line(result, out, project.root))
@@ -143,7 +185,9 @@ def run_build(project: Project, args) -> int:
 def print_problems(problems: list[Problem], root: Path) -> None:
     """Print problems grouped as errors, warnings, then notices, sorted by place."""
     order = {ERROR: 0, WARNING: 1, NOTICE: 2}
-    ranked = sorted(problems, key=lambda p: (order[p.severity], display_path(p.path, root), p.line or 0, p.message))
+    ranked = sorted(
+        problems, key=lambda p: (order[p.severity], display_path(p.path, root), p.line or 0, p.message)
+    )
     for problem in ranked:
         print(problem.describe(root), file=sys.stderr)
 

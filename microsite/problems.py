@@ -23,7 +23,14 @@ class Problem:
 
     def as_dict(self, root: Path) -> dict:
         """Return the problem as plain data, for `check --format json`."""
-        return {"path": display_path(self.path, root), "line": self.line, "severity": self.severity, "kind": self.kind, "message": self.message, "hint": self.hint}
+        return {
+            "path": display_path(self.path, root),
+            "line": self.line,
+            "severity": self.severity,
+            "kind": self.kind,
+            "message": self.message,
+            "hint": self.hint,
+        }
 
     def describe(self, root: Path) -> str:
         """Return the editor-facing `path:line: severity: message` text."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from microsite.catalogs import template_messages
+from microsite.load.catalogs import template_messages
 
 from .conftest import ROOT, parse, run_build
 
@@ -50,9 +50,13 @@ def test_chinese_page_uses_the_catalog(built_site: Path):
 
 def test_catalog_edit_shows_in_the_next_build_without_compiling(project: Path):
     po = project / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "关键数据"', 'msgstr "数据一览"'), encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr "关键数据"', 'msgstr "数据一览"'), encoding="utf-8"
+    )
     assert run_build(project).returncode == 0
-    assert parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "数据一览"
+    assert (
+        parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "数据一览"
+    )
 
 
 def test_missing_translation_falls_back_to_english_and_is_reported(project: Path):
@@ -61,8 +65,14 @@ def test_missing_translation_falls_back_to_english_and_is_reported(project: Path
     result = run_build(project)
     assert result.returncode == 0
     line = line_of(po, 'msgid "Key figures"')
-    assert f'locales/zh_Hans_CN/LC_MESSAGES/messages.po:{line}: warning: no 简体中文 translation for the interface string "Key figures": English is shown' in result.stderr
-    assert parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "Key figures"
+    assert (
+        f'locales/zh_Hans_CN/LC_MESSAGES/messages.po:{line}: warning: no 简体中文 translation for the interface string "Key figures": English is shown'
+        in result.stderr
+    )
+    assert (
+        parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text()
+        == "Key figures"
+    )
     assert "1 warning" in result.stdout
 
 
@@ -73,14 +83,25 @@ def test_fuzzy_translation_is_not_published_and_is_reported(project: Path):
     result = run_build(project)
     assert result.returncode == 0
     assert 'warning: the 简体中文 translation of "Key figures" is marked fuzzy' in result.stderr
-    assert parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "Key figures"
+    assert (
+        parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text()
+        == "Key figures"
+    )
 
 
 def test_new_template_string_is_reported_until_extracted(project: Path):
     template = project / "templates/release.html"
-    template.write_text(template.read_text(encoding="utf-8").replace('{{ _("Key figures") }}', '{{ _("Figures at a glance") }}'), encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            '{{ _("Key figures") }}', '{{ _("Figures at a glance") }}'
+        ),
+        encoding="utf-8",
+    )
     result = run_build(project)
     assert result.returncode == 0
-    assert 'templates/release.html:25: warning: the interface string "Figures at a glance" is not in locales/messages.pot' in result.stderr
+    assert (
+        'templates/release.html:25: warning: the interface string "Figures at a glance" is not in locales/messages.pot'
+        in result.stderr
+    )
     assert 'no 简体中文 translation for the interface string "Figures at a glance"' in result.stderr
     assert '"Key figures" is in messages.pot but no template uses it any more' in result.stderr

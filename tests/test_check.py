@@ -13,14 +13,19 @@ from .conftest import edit, run_build
 
 
 def check(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "build.py", "check", *args], cwd=project, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [sys.executable, "build.py", "check", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def findings(project: Path) -> list[dict]:
     result = check(project, "--format", "json")
     return [f for f in json.loads(result.stdout)["findings"] if f["kind"] != "unverified-name"]
-
-
 
 
 def append(project: Path, relative: str, text: str) -> None:
@@ -75,8 +80,13 @@ CASES = [
         id="figure-typed-instead-of-fact",
     ),
     pytest.param(
-        lambda p: edit(p, "content/en/04-action-plan.md", "use Qinchuangyuan to drive", "use Qinchuanyuan to drive"),
-        [("content/en/04-action-plan.md", 6, "name-near-miss"), ("content/zh-hans/04-action-plan.md", 4, "outdated-translation")],
+        lambda p: edit(
+            p, "content/en/04-action-plan.md", "use Qinchuangyuan to drive", "use Qinchuanyuan to drive"
+        ),
+        [
+            ("content/en/04-action-plan.md", 6, "name-near-miss"),
+            ("content/zh-hans/04-action-plan.md", 4, "outdated-translation"),
+        ],
         id="latin-name-near-miss",
     ),
     pytest.param(
@@ -85,7 +95,12 @@ CASES = [
         id="chinese-name-near-miss",
     ),
     pytest.param(
-        lambda p: edit(p, "content/zh-hans/02-industry.md", "中国光伏巨头隆基绿能科技股份有限公司", "中国光伏巨头隆基公司"),
+        lambda p: edit(
+            p,
+            "content/zh-hans/02-industry.md",
+            "中国光伏巨头隆基绿能科技股份有限公司",
+            "中国光伏巨头隆基公司",
+        ),
         [("content/zh-hans/02-industry.md", 7, "name-missing")],
         id="name-missing-in-translation",
     ),
@@ -95,13 +110,19 @@ CASES = [
         id="unused-fact",
     ),
     pytest.param(
-        lambda p: (append(p, "content/en/06-outlook.md", "See [the figures](#key-figure)."), mark(p, "outlook")),
+        lambda p: (
+            append(p, "content/en/06-outlook.md", "See [the figures](#key-figure)."),
+            mark(p, "outlook"),
+        ),
         [("content/en/06-outlook.md", "END", "broken-link")],
         id="broken-anchor",
     ),
     pytest.param(
         lambda p: (append(p, "content/en/06-outlook.md", "![](photo.jpg)"), mark(p, "outlook")),
-        [("content/en/06-outlook.md", "END", "missing-alt"), ("content/en/06-outlook.md", "END", "broken-link-image")],
+        [
+            ("content/en/06-outlook.md", "END", "missing-alt"),
+            ("content/en/06-outlook.md", "END", "broken-link-image"),
+        ],
         id="image-without-alt",
     ),
     pytest.param(
@@ -115,13 +136,22 @@ CASES = [
         id="half-width-punctuation",
     ),
     pytest.param(
-        lambda p: edit(p, "content/zh-hans/06-outlook.md", "“我们还将构建", "\"我们还将构建"),
+        lambda p: edit(p, "content/zh-hans/06-outlook.md", "“我们还将构建", '"我们还将构建'),
         [("content/zh-hans/06-outlook.md", 9, "straight-quote")],
         id="straight-quote",
     ),
     pytest.param(
-        lambda p: edit(p, "content/zh-hans/05-sensecraft.md", "降低了[[sensor_cost_cut]]", "降低了[[sensor_cost_cut]]，相当于原来的0.8 倍"),
-        [("content/zh-hans/05-sensecraft.md", 9, "number-unit-style"), ("content/zh-hans/05-sensecraft.md", 9, "typed-figure"), ("content/zh-hans/05-sensecraft.md", 9, "figure-mismatch")],
+        lambda p: edit(
+            p,
+            "content/zh-hans/05-sensecraft.md",
+            "降低了[[sensor_cost_cut]]",
+            "降低了[[sensor_cost_cut]]，相当于原来的0.8 倍",
+        ),
+        [
+            ("content/zh-hans/05-sensecraft.md", 9, "number-unit-style"),
+            ("content/zh-hans/05-sensecraft.md", 9, "typed-figure"),
+            ("content/zh-hans/05-sensecraft.md", 9, "figure-mismatch"),
+        ],
         id="number-unit-style",
     ),
 ]
@@ -130,7 +160,9 @@ CASES = [
 def edit_translated_from_away(project: Path) -> None:
     path = project / ZH_SECTION
     lines = path.read_text(encoding="utf-8").split("\n")
-    path.write_text("\n".join(line for line in lines if not line.startswith("translated_from")), encoding="utf-8")
+    path.write_text(
+        "\n".join(line for line in lines if not line.startswith("translated_from")), encoding="utf-8"
+    )
 
 
 def mark(project: Path, section: str) -> None:
@@ -145,7 +177,11 @@ def resolve(project: Path, expected):
         if line == "END":
             line = line_count(project, path)
         elif line == "MSGID":
-            line = next(n for n, text in enumerate((project / path).read_text(encoding="utf-8").splitlines(), 1) if text == 'msgid "Key figures"')
+            line = next(
+                n
+                for n, text in enumerate((project / path).read_text(encoding="utf-8").splitlines(), 1)
+                if text == 'msgid "Key figures"'
+            )
         elif line == "END-1":
             line = line_count(project, path) - 2
         resolved.append((path, line, kind))
@@ -170,22 +206,36 @@ def test_strict_fails_on_warnings_but_not_on_unverified_names(project: Path):
 def test_report_is_grouped_by_file_with_a_summary(project: Path):
     edit(project, "content/en/04-action-plan.md", "use Qinchuangyuan to drive", "use Qinchuanyuan to drive")
     report = check(project).stdout
-    assert "content/en/04-action-plan.md\n  6: warning: 'Qinchuanyuan' looks like a misspelling of the name 'Qinchuangyuan' [name-near-miss]\n      The glossary (content/glossary.toml) spells it 'Qinchuangyuan'." in report
-    assert report.rstrip().splitlines()[-1] == "Checked 1 release in 2 languages (12 sections): 0 errors, 2 warnings, 7 unverified names for staff to confirm (not clean)."
+    assert (
+        "content/en/04-action-plan.md\n  6: warning: 'Qinchuanyuan' looks like a misspelling of the name 'Qinchuangyuan' [name-near-miss]\n      The glossary (content/glossary.toml) spells it 'Qinchuangyuan'."
+        in report
+    )
+    assert (
+        report.rstrip().splitlines()[-1]
+        == "Checked 1 release in 2 languages (12 sections): 0 errors, 2 warnings, 7 unverified names for staff to confirm (not clean)."
+    )
 
 
 def test_outdated_translation_shows_what_changed_in_the_english(project: Path):
     edit(project, "content/en/03-talent-finance.md", "a talent market", "a new talent market")
     (finding,) = [f for f in findings(project) if f["kind"] == "outdated-translation"]
-    assert "-To give enterprises the people they need, Xixian New Area has opened a talent market" in finding["hint"]
-    assert "+To give enterprises the people they need, Xixian New Area has opened a new talent market" in finding["hint"]
+    assert (
+        "-To give enterprises the people they need, Xixian New Area has opened a talent market"
+        in finding["hint"]
+    )
+    assert (
+        "+To give enterprises the people they need, Xixian New Area has opened a new talent market"
+        in finding["hint"]
+    )
     assert "python build.py check --mark-reviewed talent-finance" in finding["hint"]
 
 
 def test_mark_reviewed_records_the_english_version(project: Path):
     edit(project, "content/en/03-talent-finance.md", "a talent market", "a new talent market")
     result = check(project, "--mark-reviewed", "talent-finance")
-    assert "Marked content/zh-hans/03-talent-finance.md as translated from the current English" in result.stdout
+    assert (
+        "Marked content/zh-hans/03-talent-finance.md as translated from the current English" in result.stdout
+    )
     assert result.returncode == 0
     assert [f for f in findings(project) if f["kind"] == "outdated-translation"] == []
     header = (project / "content/zh-hans/03-talent-finance.md").read_text(encoding="utf-8").split("+++")[1]
@@ -199,11 +249,18 @@ def test_mark_reviewed_of_an_unknown_section_is_an_error(project: Path):
 
 
 def test_json_format_for_machines(project: Path):
-    edit(project, "content/zh-hans/06-outlook.md", "“我们还将构建", "\"我们还将构建")
+    edit(project, "content/zh-hans/06-outlook.md", "“我们还将构建", '"我们还将构建')
     data = json.loads(check(project, "--format", "json").stdout)
     assert data["summary"]["warnings"] == 1 and data["summary"]["notices"] == 7
     (quote,) = [f for f in data["findings"] if f["kind"] == "straight-quote"]
-    assert quote == {"path": "content/zh-hans/06-outlook.md", "line": 9, "severity": "warning", "kind": "straight-quote", "message": quote["message"], "hint": "Use Chinese quotation marks: “…” (and ‘…’ inside them)."}
+    assert quote == {
+        "path": "content/zh-hans/06-outlook.md",
+        "line": 9,
+        "severity": "warning",
+        "kind": "straight-quote",
+        "message": quote["message"],
+        "hint": "Use Chinese quotation marks: “…” (and ‘…’ inside them).",
+    }
 
 
 def test_every_build_prints_the_same_findings_as_warnings(project: Path):
@@ -217,12 +274,24 @@ def test_broken_content_is_reported_by_check_too(project: Path):
     edit(project, EN_SECTION, "[[high_tech_firms]]", "[[high_tech_firm]]")
     result = check(project)
     assert result.returncode == 1
-    assert "content/en/01-overview.md\n  8: error: unknown fact `high_tech_firm` in [[high_tech_firm]]" in result.stdout
+    assert (
+        "content/en/01-overview.md\n  8: error: unknown fact `high_tech_firm` in [[high_tech_firm]]"
+        in result.stdout
+    )
 
 
 def test_dateline_that_disagrees_with_the_release_date_is_an_error(project: Path):
-    edit(project, "templates/release.html", "date=release_date", "date='<time datetime=\"2023-03-25\">March 25, 2023</time>'|safe")
+    edit(
+        project,
+        "templates/release.html",
+        "date=release_date",
+        "date='<time datetime=\"2023-03-25\">March 25, 2023</time>'|safe",
+    )
     result = check(project, "--format", "json")
     assert result.returncode == 1
-    found = [(f["path"], f["kind"], f["severity"]) for f in json.loads(result.stdout)["findings"] if f["kind"] == "dateline-date"]
+    found = [
+        (f["path"], f["kind"], f["severity"])
+        for f in json.loads(result.stdout)["findings"]
+        if f["kind"] == "dateline-date"
+    ]
     assert found == [("content/facts.toml", "dateline-date", "error")] * 2

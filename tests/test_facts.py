@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from microsite.facts import Fact, format_fact, load_facts
-from microsite.settings import load_settings
+from microsite.load.facts import Fact, format_fact, load_facts
+from microsite.load.settings import load_settings
 
 from .conftest import ROOT
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from microsite.content import load_section
-from microsite.facts import load_facts
+from microsite.load.content import load_section
+from microsite.load.facts import load_facts
 from microsite.pipeline import build_site
 from microsite.problems import ContentError
 from microsite.project import Project
@@ -19,15 +19,90 @@ from .conftest import copy_project
 
 # Pieces that Markdown, TOML and our own syntax give meaning to, so that the
 # random text often comes close to being valid, and breaks in interesting ways.
-MARKDOWN_BITS = st.sampled_from([
-    "[[", "]]", "[[high_tech_firms]]", "[[nope]]", "[[ ]]", "#", "## ", "###### ", "*", "**", "_", "`", "```", "\n", "\n\n",
-    "- ", "1. ", "> ", "![", "](", ")", "[x](#y)", "<", ">", "&", "{:", "}", "+++", "|", "---", "\t", "    ", "\\", "秦创原", "，", "\"", "'", "倍", "2.5 ",
-])
-TOML_BITS = st.sampled_from([
-    "[", "]", "[a]", "[[a]]", "=", " = ", "\"", "'", "type", "value", "count", "\"count\"", "\"month\"", "\"2023-13\"", "2023-03-24", "1.8", "-1",
-    "true", "{", "}", ",", "\n", "#", "unit", "\"year\"", "decimals", "99", "1e400", "nan", "inf", "0x1F", "\"\"\"", "💥",
-])
-text_from = lambda bits: st.lists(st.one_of(bits, st.text(max_size=5)), max_size=40).map("".join)
+MARKDOWN_BITS = st.sampled_from(
+    [
+        "[[",
+        "]]",
+        "[[high_tech_firms]]",
+        "[[nope]]",
+        "[[ ]]",
+        "#",
+        "## ",
+        "###### ",
+        "*",
+        "**",
+        "_",
+        "`",
+        "```",
+        "\n",
+        "\n\n",
+        "- ",
+        "1. ",
+        "> ",
+        "![",
+        "](",
+        ")",
+        "[x](#y)",
+        "<",
+        ">",
+        "&",
+        "{:",
+        "}",
+        "+++",
+        "|",
+        "---",
+        "\t",
+        "    ",
+        "\\",
+        "秦创原",
+        "，",
+        '"',
+        "'",
+        "倍",
+        "2.5 ",
+    ]
+)
+TOML_BITS = st.sampled_from(
+    [
+        "[",
+        "]",
+        "[a]",
+        "[[a]]",
+        "=",
+        " = ",
+        '"',
+        "'",
+        "type",
+        "value",
+        "count",
+        '"count"',
+        '"month"',
+        '"2023-13"',
+        "2023-03-24",
+        "1.8",
+        "-1",
+        "true",
+        "{",
+        "}",
+        ",",
+        "\n",
+        "#",
+        "unit",
+        '"year"',
+        "decimals",
+        "99",
+        "1e400",
+        "nan",
+        "inf",
+        "0x1F",
+        '"""',
+        "💥",
+    ]
+)
+
+
+def text_from(bits):
+    return st.lists(st.one_of(bits, st.text(max_size=5)), max_size=40).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -49,13 +124,20 @@ def test_any_section_file_loads_or_reports_where_it_is_broken(tmp_path_factory, 
 def test_any_facts_file_loads_or_reports_where_it_is_broken(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("facts") / "facts.toml"
     path.write_text(text, encoding="utf-8")
-    facts, problems = load_facts(path)
+    _facts, problems = load_facts(path)
     assert all(p.path == path and p.message for p in problems)
 
 
 _PROJECT = Path(tempfile.mkdtemp(prefix="fuzz-project-")) / "project"
 copy_project(_PROJECT)
-_ORIGINALS = {p: p.read_bytes() for p in (_PROJECT / "content/en/01-overview.md", _PROJECT / "content/facts.toml", _PROJECT / "content/zh-hans/release.toml")}
+_ORIGINALS = {
+    p: p.read_bytes()
+    for p in (
+        _PROJECT / "content/en/01-overview.md",
+        _PROJECT / "content/facts.toml",
+        _PROJECT / "content/zh-hans/release.toml",
+    )
+}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

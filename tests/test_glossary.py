@@ -42,7 +42,15 @@ def test_each_name_appears_in_its_own_form_in_each_language():
 def test_marking_a_name_verified_without_a_source_is_an_error(project: Path):
     path = project / "content/glossary.toml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('zh-hans = "西安国际人才港"\nverified = false', 'zh-hans = "西安国际人才港"\nverified = true'), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            'zh-hans = "西安国际人才港"\nverified = false', 'zh-hans = "西安国际人才港"\nverified = true'
+        ),
+        encoding="utf-8",
+    )
     result = run_build(project)
     assert result.returncode == 1
-    assert "content/glossary.toml:80: error: name `xian_international_talent_port` is marked verified but does not say where it was confirmed" in result.stderr
+    assert (
+        "content/glossary.toml:80: error: name `xian_international_talent_port` is marked verified but does not say where it was confirmed"
+        in result.stderr
+    )

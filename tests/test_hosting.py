@@ -14,9 +14,9 @@ import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit
 from urllib.request import urlopen
-from urllib.error import HTTPError
 
 import brotli
 import pytest
@@ -56,7 +56,7 @@ class SubPathHandler(SimpleHTTPRequestHandler):
         path = urlsplit(path).path
         if not path.startswith(self.prefix):
             return str(self.folder / "__outside_the_site__")
-        return super().translate_path("/" + path[len(self.prefix):])
+        return super().translate_path("/" + path[len(self.prefix) :])
 
     def send_error(self, code, message=None, explain=None):
         if code != 404:
@@ -112,14 +112,18 @@ def crawl(start: str, public_base: str, local_base: str) -> dict[str, int]:
             continue
         try:
             with urlopen(url, timeout=5) as response:
-                seen[url], body, kind = response.status, response.read(), response.headers.get("Content-Type", "")
+                seen[url], body, kind = (
+                    response.status,
+                    response.read(),
+                    response.headers.get("Content-Type", ""),
+                )
         except HTTPError as err:
             seen[url] = err.code
             continue
         for ref in references(url, body, kind):
             absolute = urljoin(url, ref)
             if absolute.startswith(public_base):
-                absolute = local_base + absolute[len(public_base):]
+                absolute = local_base + absolute[len(public_base) :]
             assert absolute.startswith(local_base), f"{url} refers outside the site: {ref}"
             todo.append(absolute)
     return seen
@@ -168,15 +172,22 @@ def head(site: Path, page: str) -> BeautifulSoup:
 
 def test_canonical_and_reciprocal_language_alternates(built_site: Path):
     expected = [("en", BASE + "en/"), ("zh-Hans", BASE + "zh-hans/"), ("x-default", BASE)]
-    for page, canonical in (("en/index.html", BASE + "en/"), ("zh-hans/index.html", BASE + "zh-hans/"), ("index.html", BASE)):
+    for page, canonical in (
+        ("en/index.html", BASE + "en/"),
+        ("zh-hans/index.html", BASE + "zh-hans/"),
+        ("index.html", BASE),
+    ):
         h = head(built_site, page)
         assert h.find("link", rel="canonical")["href"] == canonical
-        assert [(l["hreflang"], l["href"]) for l in h.find_all("link", hreflang=True)] == expected
+        assert [(link["hreflang"], link["href"]) for link in h.find_all("link", hreflang=True)] == expected
 
 
 def test_social_cards_are_in_the_page_language(built_site: Path):
     en, zh = head(built_site, "en/index.html"), head(built_site, "zh-hans/index.html")
-    og = lambda h, p: [m["content"] for m in h.find_all("meta", property=p)]
+
+    def og(h, p):
+        return [m["content"] for m in h.find_all("meta", property=p)]
+
     assert og(en, "og:locale") == ["en_US"] and og(en, "og:locale:alternate") == ["zh_CN"]
     assert og(zh, "og:locale") == ["zh_CN"] and og(zh, "og:locale:alternate") == ["en_US"]
     assert og(zh, "og:title") == ["西咸新区抢抓窗口期 跑出创新驱动发展“加速度”"]
@@ -195,8 +206,14 @@ def test_json_ld_describes_a_news_article_and_its_translation(built_site: Path):
     assert (en["inLanguage"], zh["inLanguage"]) == ("en", "zh-Hans")
     assert en["publisher"]["name"] == "Xixian New Area Administrative Committee"
     assert zh["sourceOrganization"]["name"] == "西咸新区管委会"
-    assert en["isPartOf"] == {"@type": "WebSite", "name": "Xixian New Area: innovation-driven development", "url": BASE}
-    assert en["workTranslation"] == [{"@type": "NewsArticle", "@id": BASE + "zh-hans/", "inLanguage": "zh-Hans"}]
+    assert en["isPartOf"] == {
+        "@type": "WebSite",
+        "name": "Xixian New Area: innovation-driven development",
+        "url": BASE,
+    }
+    assert en["workTranslation"] == [
+        {"@type": "NewsArticle", "@id": BASE + "zh-hans/", "inLanguage": "zh-Hans"}
+    ]
     assert zh["translationOfWork"]["@id"] == BASE + "en/" == en["@id"]
 
 
@@ -208,7 +225,9 @@ def test_favicon_and_feed_are_announced(built_site: Path):
 
 
 def test_robots_names_the_sitemap(built_site: Path):
-    assert (built_site / "robots.txt").read_text(encoding="utf-8") == f"User-agent: *\nAllow: /\n\nSitemap: {BASE}sitemap.xml\n"
+    assert (built_site / "robots.txt").read_text(
+        encoding="utf-8"
+    ) == f"User-agent: *\nAllow: /\n\nSitemap: {BASE}sitemap.xml\n"
 
 
 # --- assets and compression ------------------------------------------------
@@ -228,7 +247,9 @@ def test_assets_are_fingerprinted_and_referenced_by_their_new_name(built_site: P
 def test_compress_writes_gzip_and_brotli_beside_every_text_file(project: Path, tmp_path: Path):
     out = tmp_path / "site"
     assert run_build(project, "build", "--compress", "--out", str(out)).returncode == 0
-    texts = [p for p in out.rglob("*") if p.suffix in (".html", ".css", ".xml", ".txt", ".json", ".csv", ".svg")]
+    texts = [
+        p for p in out.rglob("*") if p.suffix in (".html", ".css", ".xml", ".txt", ".json", ".csv", ".svg")
+    ]
     assert len(texts) >= 15
     for path in texts:
         original = path.read_bytes()
@@ -256,12 +277,18 @@ def test_sitemap_lists_every_page_with_its_alternates(built_site: Path):
     urls = tree.findall("s:url", ns)
     assert [u.findtext("s:loc", namespaces=ns) for u in urls] == [BASE + "en/", BASE + "zh-hans/", BASE]
     for url in urls:
-        assert [(l.get("hreflang"), l.get("href")) for l in url.findall("x:link", ns)] == [("en", BASE + "en/"), ("zh-Hans", BASE + "zh-hans/"), ("x-default", BASE)]
+        assert [(link.get("hreflang"), link.get("href")) for link in url.findall("x:link", ns)] == [
+            ("en", BASE + "en/"),
+            ("zh-Hans", BASE + "zh-hans/"),
+            ("x-default", BASE),
+        ]
         assert url.findtext("s:lastmod", namespaces=ns) == "2023-03-24"
 
 
 def test_sitemap_is_valid_against_the_sitemaps_org_schema(built_site: Path, tmp_path: Path):
-    official = require_tool(TOOLS / "sitemap" / "schema" / "sitemap.xsd", "the sitemaps.org schema (npm package sitemap)")
+    official = require_tool(
+        TOOLS / "sitemap" / "schema" / "sitemap.xsd", "the sitemaps.org schema (npm package sitemap)"
+    )
     wrapper = tmp_path / "all.xsd"
     wrapper.write_text(
         '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
@@ -272,14 +299,18 @@ def test_sitemap_is_valid_against_the_sitemaps_org_schema(built_site: Path, tmp_
     )
     schema = etree.XMLSchema(etree.parse(str(wrapper)))
     assert schema.validate(etree.parse(str(built_site / "sitemap.xml"))), schema.error_log
-    broken = etree.fromstring(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><lastmod>2023-03-24</lastmod></url></urlset>')
+    broken = etree.fromstring(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><lastmod>2023-03-24</lastmod></url></urlset>'
+    )
     assert not schema.validate(broken)
 
 
 def atom_schema():
     import rnc2rng
 
-    return etree.RelaxNG(etree.fromstring(rnc2rng.dumps(rnc2rng.load(str(SCHEMAS / "atom.rnc"))).encode("utf-8")))
+    return etree.RelaxNG(
+        etree.fromstring(rnc2rng.dumps(rnc2rng.load(str(SCHEMAS / "atom.rnc"))).encode("utf-8"))
+    )
 
 
 @pytest.mark.parametrize("code", ["en", "zh-hans"])
@@ -294,14 +325,22 @@ def test_atom_feed_is_valid(built_site: Path, code):
     entries = feed.findall("a:entry", atom)
     assert len(entries) == 1
     for entry in entries:
-        assert entry.find("a:content", atom) is not None or entry.find("a:link[@rel='alternate']", atom) is not None
+        assert (
+            entry.find("a:content", atom) is not None
+            or entry.find("a:link[@rel='alternate']", atom) is not None
+        )
     ids = [e.findtext("a:id", namespaces=atom) for e in entries]
     assert len(ids) == len(set(ids))
-    assert feed.getroot().get("{http://www.w3.org/XML/1998/namespace}lang") == {"en": "en", "zh-hans": "zh-Hans"}[code]
+    assert (
+        feed.getroot().get("{http://www.w3.org/XML/1998/namespace}lang")
+        == {"en": "en", "zh-hans": "zh-Hans"}[code]
+    )
 
 
 def test_atom_schema_rejects_an_invalid_feed():
-    bad = etree.fromstring(b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:x</id><title>x</title><updated>2023-03-24</updated></feed>')
+    bad = etree.fromstring(
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:x</id><title>x</title><updated>2023-03-24</updated></feed>'
+    )
     assert not atom_schema().validate(bad)
 
 
@@ -311,8 +350,13 @@ def test_feeds_and_sitemap_are_built_from_whatever_releases_exist(project: Path)
     add_release(project, "follow-up", "2023-04-02", "A follow-up release")
     assert run_build(project).returncode == 0
     site = project / "site"
-    titles = [e.text for e in etree.parse(str(site / "en/feed.xml")).iter("{http://www.w3.org/2005/Atom}title")]
-    assert titles[1:] == ["A follow-up release", "West China’s Xixian New Area seizes its window for innovation-driven development"]
+    titles = [
+        e.text for e in etree.parse(str(site / "en/feed.xml")).iter("{http://www.w3.org/2005/Atom}title")
+    ]
+    assert titles[1:] == [
+        "A follow-up release",
+        "West China’s Xixian New Area seizes its window for innovation-driven development",
+    ]
     locs = [e.text for e in etree.parse(str(site / "sitemap.xml")).iter("{*}loc")]
     assert BASE + "en/follow-up/" in locs and BASE + "zh-hans/follow-up/" in locs
     assert (site / "en/follow-up/release.txt").exists()
@@ -322,7 +366,9 @@ def test_feeds_and_sitemap_are_built_from_whatever_releases_exist(project: Path)
 
 
 def test_every_html_file_passes_the_nu_html_checker(project: Path, tmp_path: Path):
-    vnu = require_tool(TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar", "the Nu Html Checker (npm package vnu-jar)")
+    vnu = require_tool(
+        TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar", "the Nu Html Checker (npm package vnu-jar)"
+    )
     java = shutil.which("java")
     if java is None:
         require_tool(Path("/nonexistent/java"), "Java")
@@ -333,10 +379,32 @@ def test_every_html_file_passes_the_nu_html_checker(project: Path, tmp_path: Pat
     assert run_build(project, "build", "--out", str(out)).returncode == 0
     preview = tmp_path / "preview"
     env = {**os.environ, "SOURCE_DATE_EPOCH": BEFORE_EMBARGO}
-    assert subprocess.run([os.sys.executable, "build.py", "build", "--preview", "--out", str(preview)], cwd=project, env=env, capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            [os.sys.executable, "build.py", "build", "--preview", "--out", str(preview)],
+            cwd=project,
+            env=env,
+            capture_output=True,
+        ).returncode
+        == 0
+    )
     pages = sorted(str(p) for folder in (out, preview) for p in folder.rglob("*.html"))
     assert len(pages) >= 12
-    result = subprocess.run([java, "-jar", str(vnu), "--format", "json", "--also-check-css", *pages, *map(str, out.glob("assets/*.css"))], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            java,
+            "-jar",
+            str(vnu),
+            "--format",
+            "json",
+            "--also-check-css",
+            *pages,
+            *map(str, out.glob("assets/*.css")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     messages = json.loads(result.stderr or result.stdout)["messages"]
     assert messages == [], json.dumps(messages, indent=1, ensure_ascii=False)
 
@@ -346,7 +414,15 @@ def test_every_html_file_passes_the_nu_html_checker(project: Path, tmp_path: Pat
 
 def build_at(project: Path, epoch: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
-    return subprocess.run([os.sys.executable, "build.py", *args], cwd=project, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [os.sys.executable, "build.py", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def test_embargoed_release_refuses_a_publishable_build(project: Path):
@@ -354,7 +430,10 @@ def test_embargoed_release_refuses_a_publishable_build(project: Path):
     before = tree_digest(project / "site")
     result = build_at(project, BEFORE_EMBARGO)
     assert result.returncode == 1
-    assert "content/schedule.toml:10: error: this release is under embargo until 2023-03-24T09:00:00+08:00" in result.stderr
+    assert (
+        "content/schedule.toml:10: error: this release is under embargo until 2023-03-24T09:00:00+08:00"
+        in result.stderr
+    )
     assert "python build.py build --preview" in result.stderr
     assert tree_digest(project / "site") == before
 
@@ -364,8 +443,14 @@ def test_preview_build_marks_every_page_and_hides_it_from_search_engines(project
     assert result.returncode == 0, result.stderr
     site = project / "site"
     en, zh = parse(site / "en/index.html"), parse(site / "zh-hans/index.html")
-    assert en.select_one(".embargo").get_text() == "Embargoed until March 24, 2023, 09:00 Beijing time (March 24, 2023, 01:00 UTC)"
-    assert zh.select_one(".embargo").get_text() == "禁发至北京时间2023年3月24日 09:00（协调世界时2023年3月24日 01:00）"
+    assert (
+        en.select_one(".embargo").get_text()
+        == "Embargoed until March 24, 2023, 09:00 Beijing time (March 24, 2023, 01:00 UTC)"
+    )
+    assert (
+        zh.select_one(".embargo").get_text()
+        == "禁发至北京时间2023年3月24日 09:00（协调世界时2023年3月24日 01:00）"
+    )
     for soup in (en, zh, parse(site / "index.html")):
         assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert not list(etree.parse(str(site / "sitemap.xml")).iter("{*}url"))
@@ -382,10 +467,16 @@ def test_after_the_embargo_pages_carry_no_mark(project: Path):
 
 def test_schedule_must_agree_with_the_release_date(project: Path):
     path = project / "content/schedule.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("published = 2023-03-24T09", "published = 2023-03-25T09"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("published = 2023-03-24T09", "published = 2023-03-25T09"),
+        encoding="utf-8",
+    )
     result = run_build(project)
     assert result.returncode == 1
-    assert "content/schedule.toml:9: error: `published` is on 2023-03-25 but the fact `release_date` says 2023-03-24" in result.stderr
+    assert (
+        "content/schedule.toml:9: error: `published` is on 2023-03-25 but the fact `release_date` says 2023-03-24"
+        in result.stderr
+    )
 
 
 # --- for journalists -------------------------------------------------------
@@ -411,13 +502,25 @@ def test_chinese_plain_text_is_not_wrapped(built_site: Path):
 
 
 def test_facts_as_csv_and_json_with_values_in_the_page_language(built_site: Path):
-    rows = list(csv.DictReader(io.StringIO((built_site / "zh-hans/facts.csv").read_text(encoding="utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO((built_site / "zh-hans/facts.csv").read_text(encoding="utf-8-sig")))
+    )
     by_id = {row["id"]: row for row in rows}
     assert len(rows) == 30
-    assert by_id["longi_project_investment"] == {"id": "longi_project_investment", "type": "money", "value": "45200000000", "text": "452亿元"}
+    assert by_id["longi_project_investment"] == {
+        "id": "longi_project_investment",
+        "type": "money",
+        "value": "45200000000",
+        "text": "452亿元",
+    }
     data = json.loads((built_site / "en/facts.json").read_text(encoding="utf-8"))
     facts = {f["id"]: f for f in data["facts"]}
-    assert facts["industrial_investment_growth"] == {"id": "industrial_investment_growth", "type": "percent", "value": 81.6, "text": "81.6 percent"}
+    assert facts["industrial_investment_growth"] == {
+        "id": "industrial_investment_growth",
+        "type": "percent",
+        "value": 81.6,
+        "text": "81.6 percent",
+    }
     assert data["release"]["published"] == "2023-03-24T09:00:00+08:00"
 
 

@@ -13,7 +13,9 @@ from microsite.project import Project
 from .conftest import tree_digest
 
 
-def rebuild_after(project: Path, edits: dict[str, tuple[str, str]], tmp_path: Path, watched: bool = False) -> tuple:
+def rebuild_after(
+    project: Path, edits: dict[str, tuple[str, str]], tmp_path: Path, watched: bool = False
+) -> tuple:
     """Build with a cache, apply edits, rebuild; return what was rendered and both trees."""
     cache = BuildCache(watched=watched)
     out = project / "site"
@@ -36,15 +38,37 @@ def rebuild_after(project: Path, edits: dict[str, tuple[str, str]], tmp_path: Pa
         ({"content/zh-hans/03-talent-finance.md": ("人才市场", "人才交流市场")}, ["zh-hans/index.html"]),
         ({"content/en/03-talent-finance.md": ("talent market", "talent exchange")}, ["en/index.html"]),
         ({"content/facts.toml": ("value = 22147", "value = 22148")}, ["en/index.html", "zh-hans/index.html"]),
-        ({"content/en/release.toml": ("seizes its window", "opens its window")}, ["index.html", "404.html", "en/index.html"]),
-        ({"locales/zh_Hans_CN/LC_MESSAGES/messages.po": ('msgstr "关键数据"', 'msgstr "数据一览"')}, ["index.html", "404.html", "zh-hans/index.html"]),
-        ({"templates/release.html": ('class="subhead"', 'class="subhead standfirst"')}, ["en/index.html", "zh-hans/index.html"]),
-        ({"templates/base.html": ("<body>", "<body class=\"site\">")}, ["index.html", "404.html", "en/index.html", "zh-hans/index.html"]),
+        (
+            {"content/en/release.toml": ("seizes its window", "opens its window")},
+            ["index.html", "404.html", "en/index.html"],
+        ),
+        (
+            {"locales/zh_Hans_CN/LC_MESSAGES/messages.po": ('msgstr "关键数据"', 'msgstr "数据一览"')},
+            ["index.html", "404.html", "zh-hans/index.html"],
+        ),
+        (
+            {"templates/release.html": ('class="subhead"', 'class="subhead standfirst"')},
+            ["en/index.html", "zh-hans/index.html"],
+        ),
+        (
+            {"templates/base.html": ("<body>", '<body class="site">')},
+            ["index.html", "404.html", "en/index.html", "zh-hans/index.html"],
+        ),
     ],
-    ids=["zh-section", "en-section", "facts", "en-release-settings", "zh-catalog", "release-template", "base-template"],
+    ids=[
+        "zh-section",
+        "en-section",
+        "facts",
+        "en-release-settings",
+        "zh-catalog",
+        "release-template",
+        "base-template",
+    ],
 )
 @pytest.mark.parametrize("watched", [False, True], ids=["stat", "watched"])
-def test_rebuild_renders_only_affected_pages_and_matches_full_build(project: Path, tmp_path: Path, edits, expected, watched):
+def test_rebuild_renders_only_affected_pages_and_matches_full_build(
+    project: Path, tmp_path: Path, edits, expected, watched
+):
     result, incremental, full = rebuild_after(project, edits, tmp_path, watched)
     assert sorted(result.rendered) == sorted(expected)
     assert incremental == full
@@ -52,7 +76,9 @@ def test_rebuild_renders_only_affected_pages_and_matches_full_build(project: Pat
 
 def test_english_section_shown_as_fallback_re_renders_the_translation(project: Path, tmp_path: Path):
     (project / "content/zh-hans/04-action-plan.md").unlink()
-    result, incremental, full = rebuild_after(project, {"content/en/04-action-plan.md": ("breeding ground", "nursery")}, tmp_path)
+    result, incremental, full = rebuild_after(
+        project, {"content/en/04-action-plan.md": ("breeding ground", "nursery")}, tmp_path
+    )
     assert sorted(result.rendered) == ["en/index.html", "zh-hans/index.html"]
     assert incremental == full
 

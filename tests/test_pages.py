@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import tomllib
@@ -10,8 +11,8 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from microsite.facts import format_fact, load_facts
-from microsite.settings import load_settings
+from microsite.load.facts import format_fact, load_facts
+from microsite.load.settings import load_settings
 
 from .conftest import ROOT, parse, run_build, tree_digest
 
@@ -36,7 +37,10 @@ def test_build_writes_pretty_urls_and_assets(built_site: Path):
 def test_summary_line_counts_pages_and_time(project: Path):
     result = run_build(project)
     assert result.returncode == 0
-    assert re.fullmatch(r"Built 4 pages \(en, zh-hans, the language picker and 404\) and \d+ other files into site/ in \d+\.\d\d s: 0 warnings, \d+ unverified names\.\n", result.stdout)
+    assert re.fullmatch(
+        r"Built 4 pages \(en, zh-hans, the language picker and 404\) and \d+ other files into site/ in \d+\.\d\d s: 0 warnings, \d+ unverified names\.\n",
+        result.stdout,
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -59,7 +63,7 @@ def test_headings_do_not_skip_levels(built_site: Path):
     for page in PAGES:
         levels = [int(h.name[1]) for h in parse(built_site / page).find_all(re.compile(r"^h[1-6]$"))]
         assert levels[0] == 1
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (page, levels)
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (page, levels)
 
 
 def test_every_section_exists_in_both_languages():
@@ -95,7 +99,9 @@ def test_front_door_offers_each_language_without_javascript(built_site: Path):
 
 def internal_targets(site: Path, page: str) -> list[tuple[str, str]]:
     soup = parse(site / page)
-    refs = [a["href"] for a in soup.find_all("a", href=True)] + [l["href"] for l in soup.find_all("link", href=True)]
+    refs = [a["href"] for a in soup.find_all("a", href=True)] + [
+        link["href"] for link in soup.find_all("link", href=True)
+    ]
     return [(page, ref) for ref in refs if not urlparse(ref).scheme]
 
 
@@ -118,14 +124,22 @@ def test_no_page_needs_javascript_or_another_host(built_site: Path):
         assert all(script.get("type") == "application/ld+json" for script in soup.find_all("script"))
         for element in soup.find_all(["link", "a", "img", "script"]):
             ref = element.get("href") or element.get("src") or ""
-            if element.name == "link" and element.get("rel") in (["canonical"], ["alternate"]) and ref.startswith("https://example.org/xixian-2023/"):
+            if (
+                element.name == "link"
+                and element.get("rel") in (["canonical"], ["alternate"])
+                and ref.startswith("https://example.org/xixian-2023/")
+            ):
                 continue  # addresses of this site's own public copy, by design
             assert not urlparse(ref).netloc, (page, ref)
 
 
 def glossary_forms() -> list[str]:
     glossary = tomllib.loads((ROOT / "content" / "glossary.toml").read_text(encoding="utf-8"))
-    return sorted({form for name in glossary.values() for form in (name["en"], name["zh-hans"]) if form}, key=len, reverse=True)
+    return sorted(
+        {form for name in glossary.values() for form in (name["en"], name["zh-hans"]) if form},
+        key=len,
+        reverse=True,
+    )
 
 
 @pytest.mark.parametrize(("page", "code"), [("en/index.html", "en"), ("zh-hans/index.html", "zh-hans")])
@@ -138,7 +152,11 @@ def test_every_figure_on_the_page_comes_from_the_facts_file(built_site: Path, pa
     assert len(marked) > 30
     for element in marked:
         value = element.get("value") or element.get("datetime")
-        fact = next(f for f in facts.values() if f.machine_value() == value and format_fact(f, language) == element.get_text())
+        fact = next(
+            f
+            for f in facts.values()
+            if f.machine_value() == value and format_fact(f, language) == element.get_text()
+        )
         assert fact is not None
         element.decompose()
     text = soup.main.get_text(" ") + " " + soup.title.get_text()
@@ -165,8 +183,14 @@ def test_key_figures_panel_shows_localized_labels_and_values(built_site: Path):
 
 
 def test_dateline_shows_the_release_date_in_each_language(built_site: Path):
-    assert parse(built_site / "en/index.html").select_one(".dateline").get_text(" ", strip=True) == "XI’AN, China, March 24, 2023 /Xinhua=KYODO JBN/"
-    assert parse(built_site / "zh-hans/index.html").select_one(".dateline").get_text(" ", strip=True) == "中国西安 2023年3月24日 /Xinhua=KYODO JBN/"
+    assert (
+        parse(built_site / "en/index.html").select_one(".dateline").get_text(" ", strip=True)
+        == "XI’AN, China, March 24, 2023 /Xinhua=KYODO JBN/"
+    )
+    assert (
+        parse(built_site / "zh-hans/index.html").select_one(".dateline").get_text(" ", strip=True)
+        == "中国西安 2023年3月24日 /Xinhua=KYODO JBN/"
+    )
 
 
 def test_chinese_page_keeps_each_multiplier_meaning(built_site: Path):
@@ -196,14 +220,21 @@ def add_release(project: Path, slug: str, date: str, headline_en: str) -> None:
     """Copy the main release into content/releases/SLUG/ with another date and headline."""
     folder = project / "content" / "releases" / slug
     folder.mkdir(parents=True)
-    facts = (project / "content/facts.toml").read_text(encoding="utf-8").replace("value = 2023-03-24", f"value = {date}")
+    facts = (
+        (project / "content/facts.toml")
+        .read_text(encoding="utf-8")
+        .replace("value = 2023-03-24", f"value = {date}")
+    )
     (folder / "facts.toml").write_text(facts, encoding="utf-8")
     (folder / "schedule.toml").write_text(f"published = {date}T09:00:00+08:00\n", encoding="utf-8")
     for code in ("en", "zh-hans"):
         shutil.copytree(project / "content" / code, folder / code)
     release = folder / "en" / "release.toml"
     text = release.read_text(encoding="utf-8")
-    release.write_text(re.sub(r'^headline = ".*"$', f'headline = "{headline_en}"', text, count=1, flags=re.M), encoding="utf-8")
+    release.write_text(
+        re.sub(r'^headline = ".*"$', f'headline = "{headline_en}"', text, count=1, flags=re.M),
+        encoding="utf-8",
+    )
 
 
 def test_further_releases_get_their_own_pages_and_are_listed(project: Path):
@@ -213,7 +244,10 @@ def test_further_releases_get_their_own_pages_and_are_listed(project: Path):
     site = project / "site"
     page = parse(site / "en/follow-up/index.html")
     assert page.h1.get_text() == "A follow-up release"
-    assert [a["href"] for a in page.select("nav.language-switcher a")] == ["../../en/follow-up/", "../../zh-hans/follow-up/"]
+    assert [a["href"] for a in page.select("nav.language-switcher a")] == [
+        "../../en/follow-up/",
+        "../../zh-hans/follow-up/",
+    ]
     assert page.select_one(".home-link a")["href"] == "../../en/"
     assert page.select_one("link[rel=stylesheet]")["href"].startswith("../../assets/style.")
     listing = parse(site / "en/index.html").select(".more-releases li")
@@ -230,4 +264,7 @@ def test_release_folder_name_must_be_a_web_address(project: Path):
     add_release(project, "Follow_Up", "2023-04-02", "A follow-up release")
     result = run_build(project)
     assert result.returncode == 1
-    assert "content/releases/Follow_Up: error: the release folder name `Follow_Up` becomes a web address" in result.stderr
+    assert (
+        "content/releases/Follow_Up: error: the release folder name `Follow_Up` becomes a web address"
+        in result.stderr
+    )

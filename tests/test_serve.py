@@ -52,7 +52,11 @@ class Running:
         self.base = f"http://127.0.0.1:{port}/"
         self.process = subprocess.Popen(
             [sys.executable, "build.py", "serve", "--port", str(port), *extra],
-            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
         )
         self.lines: list[str] = []
         wait_for(lambda: self._ready(), "the preview server to answer")
@@ -85,8 +89,6 @@ def server(project: Path):
     running = Running(project, free_port())
     yield running
     running.stop()
-
-
 
 
 def test_serve_prints_the_address_of_each_language(project: Path):
@@ -140,13 +142,15 @@ def test_bad_edit_shows_the_error_and_fixing_it_restores_the_page(server: Runnin
     site = server.project / "site"
     before = tree_digest(site)
     edit(server.project, "content/en/01-overview.md", "[[high_tech_firms]]", "[[high_tech_firmz]]")
-    status, html = wait_for(lambda: (r := fetch(server.base + "en/"))[0] == 500 and r, "the error page")
+    _status, html = wait_for(lambda: (r := fetch(server.base + "en/"))[0] == 500 and r, "the error page")
     assert "content/en/01-overview.md:8" in html
     assert "unknown fact `high_tech_firmz`" in html
     assert "livereload.js" in html  # so that the fix reloads it
     assert tree_digest(site) == before
     edit(server.project, "content/en/01-overview.md", "[[high_tech_firmz]]", "[[high_tech_firms]]")
-    status, html = wait_for(lambda: (r := fetch(server.base + "en/"))[0] == 200 and r, "the page to come back")
+    _status, html = wait_for(
+        lambda: (r := fetch(server.base + "en/"))[0] == 200 and r, "the page to come back"
+    )
     assert "490 high-tech enterprises" in parse_text(html)
     printed = server.output()
     assert "content/en/01-overview.md:8: error: unknown fact `high_tech_firmz`" in printed
@@ -160,7 +164,7 @@ def parse_text(html: str) -> str:
 
 def test_server_survives_a_broken_template(server: Running):
     edit(server.project, "templates/release.html", '{{ _("Key figures") }}', '{{ _("Key figures") }')
-    status, html = wait_for(lambda: (r := fetch(server.base + "zh-hans/"))[0] == 500 and r, "the error page")
+    _status, html = wait_for(lambda: (r := fetch(server.base + "zh-hans/"))[0] == 500 and r, "the error page")
     assert "templates/release.html:25" in html
     edit(server.project, "templates/release.html", '{{ _("Key figures") }', '{{ _("Key figures") }}')
     wait_for(lambda: fetch(server.base + "zh-hans/")[0] == 200, "the page to come back")
@@ -190,8 +194,10 @@ def test_review_page_shows_both_languages_facts_and_unverified_names(server: Run
 
 def test_review_page_lists_a_missing_translation(server: Running):
     (server.project / "content/zh-hans/04-action-plan.md").unlink()
+
     def shows_missing():
         return "Missing in 简体中文" in fetch(server.base + "_review/")[1]
+
     wait_for(shows_missing, "the review page to show the missing section")
     assert "section `action-plan` has no 简体中文 translation" in fetch(server.base + "_review/")[1]
 
@@ -202,7 +208,9 @@ def test_browser_is_told_to_reload_after_a_save(server: Running):
     async def wait_for_reload():
         socket_url = server.base.replace("http", "ws") + "livereload"
         connection = await websocket_connect(socket_url)
-        await connection.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+        await connection.write_message(
+            json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+        )
         await connection.read_message()  # the server's hello
         await connection.write_message(json.dumps({"command": "info", "url": server.base + "en/"}))
         await asyncio.sleep(0.1)
@@ -220,7 +228,13 @@ def test_port_in_use_is_reported_without_traceback(project: Path):
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        result = subprocess.run([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project, capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            [sys.executable, "build.py", "serve", "--port", str(port)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     assert result.returncode == 1
     assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr

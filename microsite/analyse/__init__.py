@@ -1,0 +1,1 @@
+"""Analyse: turn each section's Markdown into HTML and what checks need, once."""

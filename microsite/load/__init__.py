@@ -1,0 +1,1 @@
+"""Load: read the project's files into frozen records, each problem with its place."""

@@ -1,0 +1,151 @@
+"""A release: its facts and its text in every language, from one folder."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from microsite.cache import BuildCache, HashedTuple, cached_hash
+from microsite.load.content import Edition, load_edition
+from microsite.load.facts import Fact, load_facts
+from microsite.load.schema import Field, check_table
+from microsite.load.settings import Settings
+from microsite.load.tomlio import key_lines, read_toml
+from microsite.problems import Problem
+
+MORE_RELEASES = "releases"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a release goes public, and until when it is embargoed."""
+
+    path: Path
+    published: datetime.datetime
+    embargo: datetime.datetime | None
+    published_line: int | None
+    embargo_line: int | None = None
+
+    def embargoed(self, now: datetime.datetime) -> bool:
+        """Tell whether the release may not yet be published at `now`."""
+        return self.embargo is not None and now < self.embargo
+
+
+def load_schedule(path: Path) -> tuple[Schedule | None, list[Problem]]:
+    """Load a release's schedule.toml: its publication moment and embargo."""
+    data, text, problems = read_toml(path)
+    if data is None:
+        if problems and problems[0].message == "this file is missing":
+            problems = [
+                Problem(
+                    path,
+                    None,
+                    "this release has no schedule.toml saying when it is published",
+                    hint="Add a file schedule.toml with a line such as: published = 2023-03-24T09:00:00+08:00",
+                )
+            ]
+        return None, problems
+
+    line_of = key_lines(text)
+
+    fields = {"published": Field((datetime.datetime,)), "embargo": Field((datetime.datetime,), False)}
+    problems = check_table(data, fields, path, line_of, "the schedule")
+    for key in ("published", "embargo"):
+        value = data.get(key)
+        if isinstance(value, datetime.datetime) and value.tzinfo is None:
+            problems.append(
+                Problem(
+                    path,
+                    line_of(key),
+                    f"`{key}` needs its time zone, such as {value.isoformat()}+08:00 for Beijing time",
+                )
+            )
+    if problems:
+        return None, problems
+    return Schedule(
+        path,
+        data["published"],
+        data.get("embargo"),
+        line_of("published"),
+        line_of("embargo") if "embargo" in data else None,
+    ), []
+
+
+@cached_hash
+@dataclass(frozen=True)
+class Release:
+    """One release. The main one (slug '') lives in content/ itself and is
+    published at /LANG/; others live in content/releases/SLUG/ and are
+    published at /LANG/SLUG/."""
+
+    slug: str
+    folder: Path
+    facts: tuple[tuple[str, Fact], ...]
+    editions: tuple[Edition, ...]
+    schedule: Schedule
+
+    @property
+    def fact_map(self) -> dict[str, Fact]:
+        """Return the release's facts by id (made once; do not change it)."""
+        found = self.__dict__.get("_fact_map")
+        if found is None:
+            found = dict(self.facts)
+            object.__setattr__(self, "_fact_map", found)
+        return found
+
+    def edition(self, code: str) -> Edition | None:
+        """Return the release's text in one language, if it has it."""
+        return next((e for e in self.editions if e.language.code == code), None)
+
+    def page_path(self, code: str) -> str:
+        """Return the output path of the release's page in one language."""
+        return f"{code}/{self.slug}/index.html" if self.slug else f"{code}/index.html"
+
+
+def release_folders(content: Path) -> list[tuple[str, Path]]:
+    """Return (slug, folder) of the main release and of each further release."""
+    folders = [("", content)]
+    more = content / MORE_RELEASES
+    if more.is_dir():
+        folders += [(p.name, p) for p in sorted(more.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+    return folders
+
+
+def load_release(
+    slug: str, folder: Path, settings: Settings, cache: BuildCache
+) -> tuple[Release | None, list[Problem]]:
+    """Load a release folder: facts.toml and one folder per language."""
+    if slug and not SLUG.match(slug):
+        return None, [
+            Problem(
+                folder,
+                None,
+                f"the release folder name `{slug}` becomes a web address: use only lowercase letters, digits and -",
+            )
+        ]
+    facts, problems = cache.load(folder / "facts.toml", load_facts)
+    schedule, found = cache.load(folder / "schedule.toml", load_schedule)
+    problems = list(problems) + list(found)
+    editions = []
+    for language in settings.languages:
+        language_folder = folder / language.code
+        if not language_folder.is_dir():
+            problems.append(
+                Problem(
+                    language_folder,
+                    None,
+                    f"the folder for {language.name} is missing",
+                    hint=f"Create {language.code}/ beside facts.toml, with a release.toml and its sections.",
+                )
+            )
+            continue
+        edition, found = load_edition(language_folder, language, cache)
+        problems += found
+        if edition is not None:
+            editions.append(edition)
+    if len(editions) != len(settings.languages) or schedule is None:
+        return None, problems
+    return Release(slug, folder, HashedTuple(sorted(facts.items())), tuple(editions), schedule), problems

@@ -1,0 +1,110 @@
+"""Read TOML files and find where in them a table or key was written."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from microsite.problems import Problem
+
+_TOMLLIB_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOMLLIB_END = re.compile(r"\s*\(at end of document\)$")
+
+
+def parse_toml(text: str, path: Path, first_line: int = 1) -> tuple[dict | None, list[Problem]]:
+    """Parse TOML text; on failure return a problem at the offending line.
+
+    `first_line` is the file line that the text starts on, so that front matter
+    inside a Markdown file reports lines of the Markdown file.
+    """
+    try:
+        return tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as err:
+        message, line = _split_tomllib_message(str(err), text)
+        line = line + first_line - 1
+        quoted = _line_of(text, line - first_line + 1)
+        hint = f"The line reads: {quoted}" if quoted else ""
+        hint = (hint + "\n    " if hint else "") + (
+            'Text values need quotes, e.g. title = "Key figures"; each key appears once.'
+        )
+        return None, [Problem(path, line, f"this TOML is not valid: {message}", hint=hint)]
+
+
+def read_toml(path: Path) -> tuple[dict | None, str, list[Problem]]:
+    """Read and parse a TOML file; return data, its text and any problems."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, "", [Problem(path, None, "this file is missing")]
+    except UnicodeDecodeError as err:
+        return None, "", [Problem(path, None, f"this file is not UTF-8 text ({err.reason})")]
+    data, problems = parse_toml(text, path)
+    return data, text, problems
+
+
+def line_of_table(text: str, name: str, first_line: int = 1) -> int | None:
+    """Return the line of the `[name]` header (or dotted `[a.name]`), if written."""
+    # [ \t]* rather than \s*: \s would run over blank lines and report the line above.
+    pattern = re.compile(r"^[ \t]*\[[ \t]*(?:[\w.-]+\.)?" + re.escape(name) + r"[ \t]*\]", re.M)
+    return _line_at(text, pattern, first_line)
+
+
+def key_lines(text: str, after: int | None = None, first_line: int = 1, default: int | None = 1):
+    """Return a function that finds the line of a key (at or after line `after`).
+
+    For a missing key, or for None (a problem of the table as a whole), the
+    function gives `default`, usually the table's header line.
+    """
+
+    def line_of(key: str | None) -> int | None:
+        found = line_of_key(text, key, first_line, after) if key else None
+        return found or default
+
+    return line_of
+
+
+def line_of_key(text: str, key: str, first_line: int = 1, after: int | None = None) -> int | None:
+    """Return the line where `key = …` is written (at or after line `after`)."""
+    pattern = re.compile(r"^[ \t]*[\"']?" + re.escape(key) + r"[\"']?[ \t]*=", re.M)
+    start = 0
+    if after is not None:
+        start = _offset_of_line(text, after - first_line + 1)
+    match = pattern.search(text, start)
+    if match is None:
+        return None
+    return text.count("\n", 0, match.start()) + first_line
+
+
+def _line_at(text: str, pattern: re.Pattern, first_line: int) -> int | None:
+    match = pattern.search(text)
+    if match is None:
+        return None
+    return text.count("\n", 0, match.start()) + first_line
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(max(line - 1, 0)):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset
+
+
+def _split_tomllib_message(message: str, text: str) -> tuple[str, int]:
+    where = _TOMLLIB_WHERE.search(message)
+    if where:
+        return message[: where.start()], int(where.group(1))
+    end = _TOMLLIB_END.search(message)
+    if end:
+        return message[: end.start()] + " (at the end of the text)", text.count("\n") + 1
+    return message, 1
+
+
+def _line_of(text: str, line: int) -> str:
+    lines = text.splitlines()
+    if 1 <= line <= len(lines):
+        return lines[line - 1].strip()
+    return ""

@@ -1,0 +1,1 @@
+"""Preview: serve the site with live reload while editors work."""

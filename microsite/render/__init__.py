@@ -1,0 +1,1 @@
+"""Render: pages, feeds, sitemap and press kit, in memory."""

@@ -1,0 +1,1 @@
+"""Write: put the rendered site on disk, all or nothing."""
