@@ -12,18 +12,36 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("build.py", "babel.cfg", "microsite", "content", "templates", "locales")
+FIXTURES = ROOT / "tests" / "fixtures"
+ENGINE_PARTS = ("build.py", "babel.cfg", "microsite", "templates", "locales")
+PROJECT_PARTS = (*ENGINE_PARTS, "content")
+
+
+def fixture_project(target: Path, name: str) -> Path:
+    """Copy the engine and the fixture project `name` (tests/fixtures/NAME) into `target`.
+
+    A fixture holds a content/ folder, and may hold locales/ or templates/
+    files that are laid over the engine's own.
+    """
+    target.mkdir(parents=True)
+    for part in ENGINE_PARTS:
+        _copy(ROOT / part, target / part)
+    shutil.copytree(FIXTURES / name, target, dirs_exist_ok=True)
+    return target
+
+
+def _copy(source: Path, destination: Path) -> None:
+    if source.is_dir():
+        shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    else:
+        shutil.copy2(source, destination)
 
 
 def copy_project(target: Path) -> Path:
     """Copy what a build reads (not site/, not caches) into `target`."""
     target.mkdir(parents=True)
     for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-        else:
-            shutil.copy2(source, target / part)
+        _copy(ROOT / part, target / part)
     return target
 
 
