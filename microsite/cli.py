@@ -1,30 +1,39 @@
-"""The command line: `python build.py [build]`, printing problems for editors."""
+"""The command line: `python build.py [build|check|serve]`, printing problems for editors."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
 
-from microsite.cache import BuildCache
-from microsite.check.translations import mark_reviewed, source_hash
-from microsite.pipeline import BuildOptions, build_site, check_site, load_site
+from microsite.load.settings import check_base_url
+from microsite.load.schema import suggest
+from microsite.pipeline import Assembled, BuildOptions, build_site, check_site
 from microsite.problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path
 from microsite.project import Project
-from microsite.report import json_report, strictly, text_report
+from microsite.report import count, ignoring, json_report, strictly, terminal_lines, text_report
+from microsite.write.output import OutputRefused, check_target
+
+COMMANDS = ("build", "check", "serve")
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse(argv)
     project = Project((root or Path(__file__).resolve().parent.parent).resolve())
     try:
         return args.run(project, args)
     except KeyboardInterrupt:
         return 130
-    except Exception as err:
-        if getattr(args, "debug", False):
+    except BrokenPipeError:
+        # `python build.py check | head`: the reader has what it wanted.
+        _silence_stdout()
+        return 0
+    except Exception as err:  # noqa: BLE001 (last resort: never show an editor a traceback)
+        if args.debug:
             traceback.print_exc()
         else:
             print(f"internal error: {type(err).__name__}: {err}", file=sys.stderr)
@@ -35,119 +44,162 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         return 2
 
 
+def _silence_stdout() -> None:
+    # Python would report the broken pipe again when it flushes stdout at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Parse the arguments; `build` is the command when none is given."""
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv = ["build", *argv]  # so that `build.py --outt` is the build command's error, with its usage
+    args = _parser().parse_args(argv)
+    args.debug = debug
+    return args
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the bilingual release microsite.")
-    parser.add_argument("--debug", action="store_true", help="show a Python traceback on an internal error")
-    parser.set_defaults(run=run_build, out=None, preview=False, compress=False, base_url=None)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build, check and preview the release microsite.",
+        epilog="With no command, build. --debug (anywhere) shows a traceback on an internal error.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     build = commands.add_parser("build", help="build the site into site/ (the default)")
-    build.add_argument("--out", type=Path, help="write the site here instead of site/")
+    build.add_argument("--out", type=Path, help="write the site here instead of site/ (a new folder, or one this command wrote)")
     build.add_argument(
         "--preview",
         action="store_true",
         help="build even while a release is under embargo: every page is marked and kept out of search engines, sitemap and feeds",
     )
-    build.add_argument(
-        "--compress",
-        action="store_true",
-        help="also write .gz and .br copies of every text file, for hosts that serve them",
-    )
-    build.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="the public address of the site for this build (overrides content/site.toml)",
-    )
-    build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    build.add_argument("--compress", action="store_true", help="also write .gz and .br copies of every text file, for hosts that serve them")
+    build.add_argument("--base-url", metavar="URL", type=_url, help="the public address of the site for this build (overrides content/site.toml)")
     build.set_defaults(run=run_build)
-    check = commands.add_parser(
-        "check", help="check the content as a careful bilingual editor would, without writing the site"
-    )
-    check.add_argument(
-        "--strict",
-        action="store_true",
-        help="count warnings as errors (for publishing and CI); unverified names never fail",
-    )
-    check.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="a report for people (default) or JSON for machines",
-    )
+    check = commands.add_parser("check", help="check the content as a careful bilingual editor would, without writing the site")
+    check.add_argument("--strict", action="store_true", help="count warnings (and a placeholder address) as errors: for publishing and CI")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="a report for people (default) or JSON for machines")
     check.add_argument(
         "--mark-reviewed",
         metavar="SECTION",
-        action="append",
+        nargs="+",
+        action="extend",
         default=[],
-        help="record that the translations of SECTION (its id, or SLUG/id for a further release) match the English as it is now; may be repeated",
+        help="record that the translations of SECTION (its id, or SLUG/ID for a further release) match the original as it is now",
     )
     check.add_argument("--language", metavar="CODE", help="with --mark-reviewed: only this language")
-    check.add_argument("--preview", action="store_true", help=argparse.SUPPRESS)
-    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    check.add_argument("--base-url", metavar="URL", type=_url, help="check as if the site were published at URL")
+    check.add_argument("--ignore", metavar="KIND", action="append", default=[], help="leave out findings of this kind (as shown in [brackets]); never errors")
+    check.add_argument("--preview", action="store_true", help="check as a marked preview: an embargo is not an error")
     check.set_defaults(run=run_check)
     serve = commands.add_parser("serve", help="build, serve with live reload, and rebuild on every save")
-    serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
-    )
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    serve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)")
     serve.set_defaults(run=run_serve)
     return parser
 
 
+def _url(value: str) -> str:
+    wrong = check_base_url(value)
+    if wrong:
+        raise argparse.ArgumentTypeError(wrong)
+    return value
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: use 1 to 65535, such as 8000")
+    return port
+
+
 def run_check(project: Project, args) -> int:
     """Check the content; print a report; exit 1 on errors (and on warnings with --strict)."""
-    if args.mark_reviewed:
+    if args.mark_reviewed or args.language:
         status = mark_sections_reviewed(project, args.mark_reviewed, args.language)
         if status:
             return status
-    content, problems = check_site(project, BuildOptions(preview=True))
+    options = BuildOptions(preview=args.preview, base_url=args.base_url)
+    assembled, problems = check_site(project, options)
+    problems = ignoring(problems, args.ignore)
     if args.strict:
         problems = strictly(problems)
-    scope = _scope(content)
-    if args.format == "json":
-        print(json_report(problems, project.root, scope))
-    else:
-        print(text_report(problems, project.root, scope))
+    scope = _scope(assembled)
+    report = json_report(problems, project.root, scope) if args.format == "json" else text_report(problems, project.root, scope)
+    sys.stdout.write(report + "\n")
+    sys.stdout.flush()
     return 1 if any(p.severity == ERROR for p in problems) else 0
 
 
-def _scope(content) -> str:
-    if content is None:
-        return "the content (stopped at the first broken file)"
-    releases = len(content.releases)
-    sections = sum(len(e.sections) for r in content.releases for e in r.editions)
-    return f"{_count(releases, 'release')} in {_count(len(content.settings.languages), 'language')} ({_count(sections, 'section')})"
+def _scope(assembled: Assembled | None) -> str:
+    if assembled is None:
+        return "the content (stopped at the first broken stage)"
+    records = assembled.records
+    sections = sum(len(e.sections) for r in records for e in r.release.editions)
+    languages = len(assembled.site.settings.languages)
+    return f"{count(len(records), 'release')} in {count(languages, 'language')} ({count(sections, 'section')})"
 
 
 def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None) -> int:
-    """Record that translations match the current English; return an exit status."""
+    """Record that translations match the current original; return an exit status."""
+    from microsite.reviewed import Refused, mark_reviewed
+
+    if not wanted:
+        print("error: --language goes with --mark-reviewed SECTION", file=sys.stderr)
+        return 2
     try:
-        content, _ = load_site(project, BuildCache())
+        assembled = _loaded(project)
     except ContentError as err:
         print_problems(err.problems, project.root)
         return 1
+    settings = assembled.site.settings
+    translations = [lang.code for lang in settings.languages[1:]]
+    if only and only not in translations:
+        hint = suggest(only, translations) or f"Translations: {', '.join(translations)}."
+        print(f"error: --language {only}: there is no translation in that language\n    {hint}", file=sys.stderr)
+        return 2
+    releases = {r.release.slug: r.release for r in assembled.records}
+    known = [r.reference(s.id) for r in releases.values() for s in r.source.sections]
     status = 0
     for target in wanted:
         slug, _, section_id = target.rpartition("/")
-        release = next((r for r in content.releases if r.slug == slug), None)
-        original = release.editions[0].section(section_id) if release else None
+        release = releases.get(slug)
+        original = release.source.section(section_id) if release else None
         if original is None:
-            print(f"error: there is no section `{target}` to mark as reviewed", file=sys.stderr)
+            hint = suggest(target, known) or "Sections are named by their id, or SLUG/ID in a further release."
+            print(f"error: there is no section `{target}` to mark as reviewed\n    {hint}", file=sys.stderr)
             status = 1
             continue
         for edition in release.editions[1:]:
             if only and edition.language.code != only:
                 continue
             translation = edition.section(section_id)
+            where = display_path(translation.path, project.root) if translation else ""
             if translation is None:
                 print(f"error: `{target}` has no {edition.language.name} translation yet", file=sys.stderr)
                 status = 1
                 continue
-            mark_reviewed(original, translation)
-            print(
-                f"Marked {display_path(translation.path, project.root)} as translated from the current English ({source_hash(original)})."
-            )
+            try:
+                code = mark_reviewed(original, translation)
+            except Refused as refusal:
+                print(f"{where}: error: not marked as reviewed: {refusal}", file=sys.stderr)
+                status = 1
+                continue
+            print(f"Marked {where} as translated from the current original ({code}).")
     return status
+
+
+def _loaded(project: Project) -> Assembled:
+    """Return the content as loaded and analysed, whatever its warnings (for --mark-reviewed)."""
+    assembled, problems = check_site(project, BuildOptions(preview=True))
+    if assembled is None:
+        raise ContentError(problems)
+    return assembled
 
 
 def run_serve(project: Project, args) -> int:
@@ -159,23 +211,26 @@ def run_serve(project: Project, args) -> int:
 
 def run_build(project: Project, args) -> int:
     """Build the site; print problems and a one-line summary."""
-    out = args.out.resolve() if args.out else project.site
+    out = (args.out if args.out else project.site).absolute()
+    shown = display_path(out, project.root)
     try:
+        check_target(out, project.root)
         options = BuildOptions(preview=args.preview, compress=args.compress, base_url=args.base_url)
         result = build_site(project, out, options=options)
+    except OutputRefused as refusal:
+        print(f"{shown}: error: {refusal.message}", file=sys.stderr)
+        if refusal.hint:
+            print(f"    {refusal.hint}", file=sys.stderr)
+        return 1
     except ContentError as err:
         print_problems(err.problems, project.root)
         errors = sum(p.severity == ERROR for p in err.problems)
-        print(
-            f"Build failed: {_count(errors, 'error')}. {display_path(out, project.root)}/ was left as it was.",
-            file=sys.stderr,
-        )
+        print(f"Build failed: {count(errors, 'error')}. {shown}/ was left as it was.", file=sys.stderr)
         return 1
     except OSError as err:
-        print(
-            f"{err.filename or display_path(out, project.root)}: error: cannot write the site: {err.strerror or err}",
-            file=sys.stderr,
-        )
+        where = err.filename or shown
+        print(f"{where}: error: cannot write the site: {err.strerror or err}", file=sys.stderr)
+        print(f"    {shown}/ was left as it was.", file=sys.stderr)
         return 1
     print_problems(list(result.problems), project.root)
     print(summary_line(result, out, project.root))
@@ -184,12 +239,9 @@ def run_build(project: Project, args) -> int:
 
 def print_problems(problems: list[Problem], root: Path) -> None:
     """Print problems grouped as errors, warnings, then notices, sorted by place."""
-    order = {ERROR: 0, WARNING: 1, NOTICE: 2}
-    ranked = sorted(
-        problems, key=lambda p: (order[p.severity], display_path(p.path, root), p.line or 0, p.message)
-    )
-    for problem in ranked:
-        print(problem.describe(root), file=sys.stderr)
+    if problems:
+        sys.stderr.write(terminal_lines(problems, root) + "\n")
+        sys.stderr.flush()
 
 
 def summary_line(result, out: Path, root: Path) -> str:
@@ -200,11 +252,7 @@ def summary_line(result, out: Path, root: Path) -> str:
     warnings = sum(p.severity == WARNING for p in result.problems)
     notices = sum(p.severity == NOTICE for p in result.problems)
     return (
-        f"Built {_count(len(pages), 'page')} ({', '.join(languages)}, the language picker and 404) "
-        f"and {_count(others, 'other file')} into {display_path(out, root)}/ in {result.seconds:.2f} s: "
-        f"{_count(warnings, 'warning')}, {_count(notices, 'unverified name')}."
+        f"Built {count(len(pages), 'page')} ({', '.join(languages)}, the language picker and 404) "
+        f"and {count(others, 'other file')} into {display_path(out, root)}/ in {result.seconds:.2f} s: "
+        f"{count(warnings, 'warning')}, {count(notices, 'notice')}."
     )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

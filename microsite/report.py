@@ -1,63 +1,133 @@
-"""`python build.py check`: the findings as a report for people, or JSON for machines."""
+"""Problems as people and machines read them: the build's list, `check`'s report, JSON.
+
+The one place that orders problems and writes them out. Paths are made
+relative to the project once per file, not once per problem: a report of a
+hundred thousand findings must print in well under a second.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from microsite.problems import ERROR, NOTICE, WARNING, Problem, display_path
 
-_ORDER = {ERROR: 0, WARNING: 1, NOTICE: 2}
+ORDER = {ERROR: 0, WARNING: 1, NOTICE: 2}
+# Notices that are fine while writing but must not be published: --strict fails on them.
+BLOCKS_PUBLISHING = ("placeholder-address",)
+# A report lists this many findings of one kind in one file, then counts the rest.
+REPEATS_SHOWN = 20
 
 
 def strictly(problems: list[Problem]) -> list[Problem]:
-    """Return the problems with every warning counted as an error (--strict)."""
-    from dataclasses import replace
+    """Return the problems with warnings (and what blocks publishing) counted as errors (--strict)."""
+    return [
+        replace(p, severity=ERROR) if p.severity == WARNING or p.kind in BLOCKS_PUBLISHING else p for p in problems
+    ]
 
-    return [replace(p, severity=ERROR) if p.severity == WARNING else p for p in problems]
+
+def ignoring(problems: list[Problem], kinds: list[str]) -> list[Problem]:
+    """Return the problems without those of the given kinds (check --ignore KIND)."""
+    return [p for p in problems if p.kind not in kinds or p.severity == ERROR]
+
+
+class _Paths(dict):
+    """Display paths, worked out once per file."""
+
+    def __init__(self, root: Path):
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, path: Path) -> str:
+        value = self[path] = display_path(path, self.root)
+        return value
+
+
+def ranked(problems: list[Problem], root: Path, by_file: bool = False) -> tuple[list[Problem], _Paths]:
+    """Return problems sorted for reading: by severity then place, or by file then line."""
+    paths = _Paths(root)
+    if by_file:
+        key = lambda p: (paths[p.path], p.line or 0, ORDER[p.severity], p.message)  # noqa: E731
+    else:
+        key = lambda p: (ORDER[p.severity], paths[p.path], p.line or 0, p.message)  # noqa: E731
+    return sorted(problems, key=key), paths
+
+
+def terminal_lines(problems: list[Problem], root: Path) -> str:
+    """Return the build's list: `path:line: severity: message`, hint below, errors first."""
+    ordered, paths = ranked(problems, root)
+    lines = []
+    for problem in ordered:
+        where = paths[problem.path] + (f":{problem.line}" if problem.line is not None else "")
+        lines.append(f"{where}: {problem.severity}: {problem.message}")
+        if problem.hint:
+            lines.append("    " + problem.hint)
+    return "\n".join(lines)
 
 
 def text_report(problems: list[Problem], root: Path, scope: str) -> str:
-    """Return the findings grouped by file, then a summary line."""
-    by_file: dict[str, list[Problem]] = {}
-    for problem in sorted(
-        problems, key=lambda p: (display_path(p.path, root), p.line or 0, _ORDER[p.severity], p.message)
-    ):
-        by_file.setdefault(display_path(problem.path, root), []).append(problem)
-    lines = []
-    for path, found in by_file.items():
-        lines.append(path)
-        for problem in found:
-            where = f"{problem.line}: " if problem.line else ""
-            kind = f" [{problem.kind}]" if problem.kind else ""
-            lines.append(f"  {where}{problem.severity}: {problem.message}{kind}")
-            if problem.hint:
-                # Hints continue on lines indented by four spaces (see Problem.describe).
-                lines += [
-                    "      " + (line[4:] if line.startswith("    ") else line)
-                    for line in problem.hint.split("\n")
-                ]
+    """Return the findings grouped by file, long runs of one kind counted, then a summary line."""
+    ordered, paths = ranked(problems, root, by_file=True)
+    lines: list[str] = []
+    current = None
+    shown: Counter = Counter()
+    hidden: Counter = Counter()
+    for problem in ordered:
+        path = paths[problem.path]
+        if path != current:
+            _flush_hidden(lines, hidden)
+            if current is not None:
+                lines.append("")
+            lines.append(path)
+            current, shown, hidden = path, Counter(), Counter()
+        kind = problem.kind or problem.message
+        shown[kind] += 1
+        if shown[kind] > REPEATS_SHOWN:
+            hidden[(problem.kind, problem.severity)] += 1
+            continue
+        where = f"{problem.line}: " if problem.line else ""
+        label = f" [{problem.kind}]" if problem.kind else ""
+        lines.append(f"  {where}{problem.severity}: {problem.message}{label}")
+        if problem.hint:
+            # Hints continue on lines indented by four spaces (see Problem.describe).
+            lines += ["      " + (line[4:] if line.startswith("    ") else line) for line in problem.hint.split("\n")]
+    _flush_hidden(lines, hidden)
+    if current is not None:
         lines.append("")
     lines.append(summary(problems, scope))
     return "\n".join(lines)
 
 
+def _flush_hidden(lines: list[str], hidden: Counter) -> None:
+    for (kind, severity), count in sorted(hidden.items(), key=lambda item: str(item[0])):
+        label = f"[{kind}]" if kind else "like the ones above"
+        lines.append(f"  … and {count} more {severity}s {label} in this file (--format json lists them all)")
+    hidden.clear()
+
+
 def summary(problems: list[Problem], scope: str) -> str:
     """Return the one-line summary of a check."""
-    counts = {severity: sum(p.severity == severity for p in problems) for severity in _ORDER}
-
-    def plural(n, word):
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
+    counts = Counter(p.severity for p in problems)
     verdict = "clean" if not counts[ERROR] and not counts[WARNING] else "not clean"
-    return f"Checked {scope}: {plural(counts[ERROR], 'error')}, {plural(counts[WARNING], 'warning')}, {plural(counts[NOTICE], 'unverified name')} for staff to confirm ({verdict})."
+    return (
+        f"Checked {scope}: {count(counts[ERROR], 'error')}, {count(counts[WARNING], 'warning')}, "
+        f"{count(counts[NOTICE], 'notice')} for staff ({verdict})."
+    )
 
 
 def json_report(problems: list[Problem], root: Path, scope: str) -> str:
     """Return the findings as JSON: a summary and one object per finding."""
-    ordered = sorted(
-        problems, key=lambda p: (display_path(p.path, root), p.line or 0, _ORDER[p.severity], p.message)
-    )
-    counts = {f"{severity}s": sum(p.severity == severity for p in problems) for severity in _ORDER}
-    document = {"summary": {"scope": scope, **counts}, "findings": [p.as_dict(root) for p in ordered]}
+    ordered, paths = ranked(problems, root, by_file=True)
+    counts = Counter(p.severity for p in problems)
+    document = {
+        "summary": {"scope": scope, **{f"{severity}s": counts[severity] for severity in ORDER}},
+        "findings": [{**p.as_dict(root), "path": paths[p.path]} for p in ordered],
+    }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def count(n: int, noun: str) -> str:
+    """Return "1 error", "2 errors"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -1,123 +1,125 @@
-"""A rendered section as text that checks can read: plain text, facts, source lines."""
+"""What a reader sees, as passages the checks can read: sections, titles, headline, labels."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from html import unescape
-from html.parser import HTMLParser
+from pathlib import Path
 
-from microsite.load.content import Section
-from microsite.load.settings import Language
+from microsite.analyse.markup import FACT_REF, Analysis, FactUse, blank_facts, parse_reference
+from microsite.load.facts import Fact
 
-_FACT = re.compile(r'<(data|time) class="fact" (?:value|datetime)="[^"]*">(.*?)</\1>')
 # Chinese sentences end at 。！？ with no space after; a Latin "." ends one only
 # before a space (so 2.2 and Co., Ltd. stay whole).
-_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+|\n+")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)|(?<=\w)'(?=\s|$)|(?<=s)'")
+_OPEN_DOUBLE = re.compile(r'(^|(?<=[\s(\[{—–-]))"')
+_OPEN_SINGLE = re.compile(r"(^|(?<=[\s(\[{—–-]))'")
 
 
 @dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
+class Passage:
+    """A piece of text a reader sees in one language, and where it was typed.
 
+    `key` pairs a passage with its translations: "section:overview",
+    "title:overview", "field:headline", "label:high_tech_firms".
+    """
 
-@dataclass(frozen=True)
-class SectionText:
-    """What the checks need of one section in one language."""
-
-    section: Section
-    language: Language
-    html: str
-    text: str  # the visible text, facts included
-    bare: str  # the visible text with every fact taken out
-    headings: tuple[Heading, ...]
-    images: tuple[tuple[str, str | None], ...]  # (src, alt)
-    links: tuple[str, ...]
+    key: str
+    label: str  # how messages name it: "`overview`", "the headline"
+    language_code: str
+    path: Path
+    source: str  # as typed: Markdown or the TOML value
+    first_line: int  # the file line where `source` starts
+    text: str  # as shown, facts written out
+    bare: str  # as shown, facts blanked out
+    facts: tuple[FactUse, ...]
+    analysis: Analysis | None = None  # sections only
 
     def line_of(self, *snippets: str) -> int:
-        """Return the line of the section file where the first findable snippet is written.
-
-        Without one, return the body's first line of text.
-        """
-        lines = self.section.body.split("\n")
+        """Return the file line where the first findable snippet is written (else the first line of text)."""
+        lines = self.source.split("\n")
         for snippet in snippets:
-            for number, line in enumerate(lines, start=self.section.body_line):
-                if snippet and "\n" not in snippet and snippet in line:
+            if not snippet or "\n" in snippet:
+                continue
+            for number, line in enumerate(lines, start=self.first_line):
+                if snippet in line:
                     return number
-        return next(
-            (n for n, line in enumerate(lines, start=self.section.body_line) if line.strip()),
-            self.section.body_line,
-        )
+        return next((n for n, line in enumerate(lines, start=self.first_line) if line.strip()), self.first_line)
 
     def line_near(self, position: int) -> int:
-        """Return the source line of the visible text around `position`."""
-        return self.line_of(
-            self.text[position : position + 3],
-            self.text[max(0, position - 2) : position + 1],
-            self.text[position : position + 1],
-        )
+        """Return the file line of the visible text around `position`."""
+        text = self.text
+        return self.line_of(text[position : position + 3], text[max(0, position - 2) : position + 1], text[position])
 
     def sentence_with(self, snippet: str) -> str:
         """Return the sentence of the visible text that holds `snippet`."""
         for sentence in _SENTENCE_END.split(self.text):
-            if snippet in sentence:
+            if sentence and snippet in sentence:
                 return sentence.strip()
         return ""
 
 
-class _Reader(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.headings: list[Heading] = []
-        self.images: list[tuple[str, str | None]] = []
-        self.links: list[str] = []
-        self._heading: tuple[int, list[str]] | None = None
+def expand_facts(text: str, facts: dict[str, Fact], write: Callable[[Fact, str], str]) -> tuple[str, tuple[FactUse, ...]]:
+    """Return a plain text with its [[id]] references written out, and where each fact landed.
 
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if re.fullmatch(r"h[1-6]", tag):
-            self._heading = (int(tag[1]), [])
-        elif tag == "img":
-            self.images.append((attributes.get("src", ""), attributes.get("alt")))
-        elif tag == "a" and attributes.get("href"):
-            self.links.append(attributes["href"])
-        if tag in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "blockquote", "td", "th"):
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if self._heading and tag == f"h{self._heading[0]}":
-            self.headings.append(Heading(self._heading[0], "".join(self._heading[1]).strip()))
-            self._heading = None
-
-    def handle_data(self, data):
-        self.parts.append(data)
-        if self._heading:
-            self._heading[1].append(data)
+    A reference to an unknown fact, or in a form the language cannot write,
+    stays as typed: the reference check reports it.
+    """
+    pieces, uses, length, last = [], [], 0, 0
+    for match in FACT_REF.finditer(text):
+        fact_id, form = parse_reference(match.group(1))
+        fact = facts.get(fact_id)
+        if fact is None:
+            continue
+        try:
+            written = write(fact, form)
+        except ValueError:
+            continue
+        before = text[last : match.start()]
+        pieces += [before, written]
+        length += len(before)
+        uses.append(FactUse(fact_id, form, length, length + len(written)))
+        length += len(written)
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces), tuple(uses)
 
 
-def section_text(section: Section, language: Language, html: str) -> SectionText:
-    """Read a section's rendered HTML into checkable text."""
-    reader = _Reader()
-    reader.feed(html)
-    reader.close()
-    bare_reader = _Reader()
-    bare_reader.feed(_FACT.sub(" ", html))
-    bare_reader.close()
-    text = unescape("".join(reader.parts)).strip()
-    bare = unescape("".join(bare_reader.parts)).strip()
-    return SectionText(
-        section, language, html, text, bare, tuple(reader.headings), tuple(reader.images), tuple(reader.links)
-    )
+def typeset(text: str, typography: str) -> str:
+    """Return plain text with the quotes and apostrophes that Markdown's smarty gives body text."""
+    if typography != "latin" or not any(c in text for c in "'\"-."):
+        return text
+    text = text.replace("---", "—").replace("--", "–").replace("...", "…")
+    text = _APOSTROPHE.sub("’", text)
+    text = _OPEN_DOUBLE.sub("“", text).replace('"', "”")
+    return _OPEN_SINGLE.sub("‘", text).replace("'", "’")
 
 
-def section_pairs(texts: dict[str, dict[str, SectionText]], source: str):
-    """Yield (original, translation) for every translated section of a release."""
-    for code, sections in texts.items():
+def plain_passage(
+    key: str,
+    label: str,
+    language_code: str,
+    path: Path,
+    source: str,
+    line: int | None,
+    facts: dict[str, Fact],
+    write: Callable[[Fact, str], str],
+    typography: str,
+) -> Passage:
+    """Return a one-line passage (a title, a headline, a label) with its facts written out."""
+    # Typeset before the facts go in: a figure's own text is never retouched.
+    text, uses = expand_facts(typeset(source, typography), facts, write)
+    return Passage(key, label, language_code, path, source, line or 1, text, blank_facts(text, uses), uses)
+
+
+def passage_pairs(passages: dict[str, dict[str, Passage]], source: str):
+    """Yield (original, translation) for every translated passage of a release."""
+    for code, by_key in passages.items():
         if code == source:
             continue
-        for section_id, translated in sections.items():
-            original = texts[source].get(section_id)
+        for key, translated in by_key.items():
+            original = passages[source].get(key)
             if original is not None:
                 yield original, translated

@@ -1,129 +1,184 @@
-"""Figures across languages: the same facts in every translation, none typed by hand."""
+"""Figures across languages: the same facts and qualifiers in every translation, none typed by hand."""
 
 from __future__ import annotations
 
-import contextlib
+import re
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from microsite.analyse.markup import used_fact_ids
-from microsite.analyse.numbers import figures_in
-from microsite.analyse.text import SectionText, section_pairs
-from microsite.check.names import without_names
+from microsite.analyse.numbers import Figure, figures_in, same_qualifier
+from microsite.analyse.release import ReleaseRecord
+from microsite.analyse.text import Passage, passage_pairs
+from microsite.check.names import NameIndex
+from microsite.load.facts import NUMERIC_TYPES, Fact
 from microsite.problems import WARNING, Problem
 
-
-def check_figures(release, texts: dict[str, dict[str, SectionText]], glossary) -> list[Problem]:
-    """Report typed figures, and facts or figures one language has and another lacks."""
-    problems = []
-    source = release.editions[0].language.code
-    for sections in texts.values():
-        for text in sections.values():
-            problems += _typed_figures(text, release, glossary)
-    for original, translated in section_pairs(texts, source):
-        problems += _compare(original, translated, release, glossary)
-    return problems
-
-
-def _typed_figures(text: SectionText, release, glossary) -> list[Problem]:
-    problems = []
-    values = {}
-    for fact_id, fact in release.facts:
-        with contextlib.suppress(InvalidOperation):
-            values.setdefault(Decimal(fact.machine_value()), fact_id)
-    for value, written in figures_in(without_names(text.bare, glossary), text.language.typography):
-        match = values.get(value)
-        hint = (
-            f"Write [[{match}]] instead: that fact has this value."
-            if match
-            else "Add it to content/facts.toml and write [[id]] here, so that every language shows the same figure."
-        )
-        problems.append(
-            Problem(
-                text.section.path,
-                text.line_of(written),
-                f"the figure {written!r} is typed into the text instead of taken from the facts",
-                WARNING,
-                hint=hint,
-                kind="typed-figure",
-            )
-        )
-    return problems
+# Qualifiers as press copy types them beside a figure, to catch one typed next
+# to [[fact]]: the qualifier belongs in the fact, where every language keeps it.
+_BEFORE = {
+    "latin": re.compile(
+        r"(?:^|\W)(nearly|almost|about|around|approximately|roughly|some|more than|over|above|at least|"
+        r"no less than|up to|as many as|less than|fewer than|under|below)\s*$",
+        re.IGNORECASE,
+    ),
+    "cjk": re.compile(r"(将近|接近|近|大约|约|超过|超|逾|至少|不少于|最多|至多|不超过|不到|不足|少于)$"),
+}
+_AFTER = {"latin": re.compile(r"^$^"), "cjk": re.compile(r"^[个家条名项人所种台栋座批位次]?(多|余|以上|左右)")}
 
 
-def _compare(original: SectionText, translated: SectionText, release, glossary) -> list[Problem]:
-    """Pair what one language has and the other lacks, and report each pair with both sentences."""
-    ours = _unmatched(original, translated, release, glossary)
-    theirs = _unmatched(translated, original, release, glossary)
+@dataclass(frozen=True)
+class _Found:
+    """A figure one language shows: a fact or a typed number."""
 
-    # A figure typed in one language and taken from the facts in the other
-    # is the same figure: it is reported as typed, not as different.
-    def values(items):
-        return {item[3] for item in items if item[3] is not None}
-
-    ours, theirs = (
-        [i for i in ours if i[3] is None or i[3] not in values(theirs)],
-        [i for i in theirs if i[3] is None or i[3] not in values(ours)],
-    )
-    problems = []
-    for index in range(max(len(ours), len(theirs))):
-        a = ours[index] if index < len(ours) else None
-        b = theirs[index] if index < len(theirs) else None
-        says = [
-            f"{original.language.name} says {a[0]!r}"
-            if a
-            else f"{original.language.name} has no such figure",
-            f"{translated.language.name} says {b[0]!r}"
-            if b
-            else f"{translated.language.name} has no such figure",
-        ]
-        hint = "\n    ".join(
-            filter(
-                None,
-                [
-                    f"{original.language.name}: {original.sentence_with(a[0])}" if a else "",
-                    f"{translated.language.name}: {translated.sentence_with(b[0])}" if b else "",
-                ],
-            )
-        )
-        line = translated.line_of(b[1]) if b else translated.line_of()
-        problems.append(
-            Problem(
-                translated.section.path,
-                line,
-                f"a figure differs between the languages in `{original.section.id}`: {says[0]}, {says[1]}",
-                WARNING,
-                hint=hint,
-                kind="figure-mismatch",
-            )
-        )
-    return problems
+    shown: str
+    value: Decimal | None
+    qualifier: str
+    position: int
+    typed: bool
 
 
-def _unmatched(text: SectionText, other: SectionText, release, glossary) -> list[tuple]:
-    """Return (as shown, as written in the source, position, value) of figures `other` lacks."""
+def check_figures(record: ReleaseRecord, names: NameIndex) -> list[Problem]:
+    """Report typed figures, qualifiers typed beside facts, and figures that differ between languages."""
+    release = record.release
     facts = release.fact_map
-    mine, theirs = Counter(used_fact_ids(text.section)), Counter(used_fact_ids(other.section))
-    found = []
-    for fact_id in mine - theirs:
-        if fact_id in facts:
-            shown = _rendered(text, facts[fact_id])
-            found.append((shown, f"[[{fact_id}]]", text.text.find(shown), _value(facts[fact_id])))
-    other_values = {v for v, _ in figures_in(without_names(other.bare, glossary), other.language.typography)}
-    for value, written in figures_in(without_names(text.bare, glossary), text.language.typography):
-        if value not in other_values:
-            found.append((written, written, text.text.find(written), value))
-    return sorted(found, key=lambda item: item[2])
+    values = _fact_values(release.facts)
+    problems = []
+    for passages in record.passages.values():
+        for passage in passages.values():
+            problems += _typed_figures(passage, values, names)
+            problems += _typed_qualifiers(passage, facts, names.script(passage.language_code))
+    for original, translated in passage_pairs(record.passages, release.source.language.code):
+        problems += _compare(original, translated, facts, names)
+    return problems
 
 
-def _value(fact) -> Decimal | None:
+def _script(passage: Passage, names: NameIndex) -> str:
+    return names.script(passage.language_code)
+
+
+def _typed(passage: Passage, names: NameIndex) -> list[Figure]:
+    return [f for f in figures_in(names.blank(passage.bare, passage.language_code), _script(passage, names)) if f.counts]
+
+
+def _fact_values(facts: tuple[tuple[str, Fact], ...]) -> dict[Decimal, str]:
+    values = {}
+    for fact_id, fact in facts:
+        value = _value(fact)
+        if value is not None:
+            values.setdefault(value, fact_id)
+    return values
+
+
+def _value(fact: Fact) -> Decimal | None:
     try:
         return Decimal(fact.machine_value())
     except InvalidOperation:
         return None
 
 
-def _rendered(text: SectionText, fact) -> str:
-    from microsite.load.facts import format_fact
+def _typed_figures(passage: Passage, values: dict[Decimal, str], names: NameIndex) -> list[Problem]:
+    problems = []
+    for figure in _typed(passage, names):
+        match = values.get(figure.value)
+        hint = (
+            f"Write [[{match}]] instead: that fact has this value."
+            if match
+            else "Add it to facts.toml and write [[id]] here, so that every language shows the same figure."
+        )
+        where = "" if passage.key.startswith("section:") else f" ({passage.label})"
+        message = f"the figure {figure.written!r} is typed into the text{where} instead of taken from the facts"
+        problems.append(Problem(passage.path, passage.line_of(figure.written), message, WARNING, hint=hint, kind="typed-figure"))
+    return problems
 
-    return format_fact(fact, text.language)
+
+def _typed_qualifiers(passage: Passage, facts: dict[str, Fact], script: str) -> list[Problem]:
+    problems = []
+    for use in passage.facts:
+        fact = facts.get(use.fact_id)
+        if fact is None or fact.type not in NUMERIC_TYPES or fact.type == "duration" or use.form:
+            continue
+        before = _BEFORE[script].search(passage.text[max(0, use.start - 16) : use.start])
+        after = _AFTER[script].search(passage.text[use.end : use.end + 4])
+        word = (before and before.group(1)) or (after and after.group(1))
+        if not word:
+            continue
+        if fact.qualifier:
+            message = f"{word!r} is typed beside [[{fact.id}]], which already says {fact.qualifier!r}: it shows twice"
+            hint = "Delete the typed word: the fact's qualifier is written in every language."
+        else:
+            message = f"{word!r} is typed beside [[{fact.id}]]: the key figures, the exports and the other languages lose it"
+            hint = f'Make it part of the fact in facts.toml (qualifier = "nearly", "about", "more than" …) and delete the typed word.'
+        problems.append(Problem(passage.path, passage.line_of(word), message, WARNING, hint=hint, kind="typed-qualifier"))
+    return problems
+
+
+def _shown(passage: Passage, facts: dict[str, Fact], names: NameIndex) -> list[_Found]:
+    found = [
+        _Found(passage.text[u.start : u.end], _value(facts[u.fact_id]), facts[u.fact_id].qualifier, u.start, False)
+        for u in passage.facts
+        if u.fact_id in facts
+    ]
+    found += [_Found(f.written, f.value, f.qualifier, f.start, True) for f in _typed(passage, names)]
+    return found
+
+
+def _compare(original: Passage, translated: Passage, facts: dict[str, Fact], names: NameIndex) -> list[Problem]:
+    """Pair what one language has and the other lacks, and report each pair with both sentences."""
+    ours, theirs = _shown(original, facts, names), _shown(translated, facts, names)
+    # Facts are compared by id (a translation may use another fact of the
+    # same value by mistake), typed figures by value and qualifier.
+    mine, yours = Counter(u.fact_id for u in original.facts), Counter(u.fact_id for u in translated.facts)
+    extra_ours = {fid for fid in mine if mine[fid] > yours[fid]}
+    extra_theirs = {fid for fid in yours if yours[fid] > mine[fid]}
+    a = [f for f in ours if f.typed or _fact_at(original, f.position) in extra_ours]
+    b = [f for f in theirs if f.typed or _fact_at(translated, f.position) in extra_theirs]
+    a, b = _cancel(a, b)
+    a.sort(key=lambda f: f.position)
+    b.sort(key=lambda f: f.position)
+    problems = []
+    for index in range(max(len(a), len(b))):
+        x = a[index] if index < len(a) else None
+        y = b[index] if index < len(b) else None
+        problems.append(_mismatch(original, translated, x, y, names))
+    return problems
+
+
+def _fact_at(passage: Passage, position: int) -> str:
+    return next((u.fact_id for u in passage.facts if u.start == position), "")
+
+
+def _cancel(a: list[_Found], b: list[_Found]) -> tuple[list[_Found], list[_Found]]:
+    # The same value on both sides is the same figure: a typed one is
+    # reported as typed, not as different; a differing qualifier is reported.
+    a, b = list(a), list(b)
+    for x in list(a):
+        partner = next((y for y in b if y.value is not None and y.value == x.value and (x.typed or y.typed)), None)
+        if partner is None:
+            continue
+        a.remove(x)
+        b.remove(partner)
+        if not same_qualifier(x.qualifier, partner.qualifier):
+            a.append(x)
+            b.append(partner)
+    return a, b
+
+
+def _mismatch(original: Passage, translated: Passage, x: _Found | None, y: _Found | None, names: NameIndex) -> Problem:
+    first, second = (names.languages[p.language_code].name for p in (original, translated))
+    says = [
+        f"{first} says {x.shown!r}" if x else f"{first} has no such figure",
+        f"{second} says {y.shown!r}" if y else f"{second} has no such figure",
+    ]
+    hint = "\n    ".join(
+        filter(
+            None,
+            [
+                f"{first}: {original.sentence_with(x.shown)}" if x else "",
+                f"{second}: {translated.sentence_with(y.shown)}" if y else "",
+            ],
+        )
+    )
+    line = translated.line_of(y.shown) if y else translated.line_of()
+    message = f"a figure differs between the languages in {original.label}: {says[0]}, {says[1]}"
+    return Problem(translated.path, line, message, WARNING, hint=hint, kind="figure-mismatch")

@@ -1,16 +1,29 @@
-"""Names: each glossary name spelled as the glossary has it, in every language."""
+"""Names: each glossary name spelled as the glossary has it, in every language.
+
+One index per language serves every passage: names are found in a single
+pass over the text (not one scan per name), and near misses are looked for
+only where a word starts like some name.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from microsite.analyse.text import SectionText, section_pairs
+from microsite.analyse.text import Passage, passage_pairs
 from microsite.load.glossary import Name
+from microsite.load.settings import Language
 from microsite.problems import WARNING, Problem
 
-_CJK = re.compile(r"^[\u3400-\u9fff]+$")
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
+_HAN = re.compile(r"^[\u3400-\u9fff]+$")
+# A Latin word, Unicode-aware: "Comité", "Nankin", "Xi'an".
+# A letter or digit of an alphabet (not Chinese, Japanese or Korean): a Latin
+# name written in Chinese text touches Han characters and is still a whole word.
+_ALPHABETIC = "[^\\W_\u2e80-\u9fff\u3040-\u30ff\uac00-\ud7af\uf900-\ufaff]"
+_WORD = re.compile(f"(?![\\d_]){_ALPHABETIC}(?:{_ALPHABETIC}|['’-])*")
 
 
 def _normal(text: str) -> str:
@@ -18,133 +31,182 @@ def _normal(text: str) -> str:
     return text.replace("’", "'")
 
 
-def without_names(text: str, glossary: tuple[Name, ...]) -> str:
-    """Return `text` with every glossary name blanked out (so "Fortune 500" is no figure)."""
-    text = _normal(text)
-    forms = sorted({f for name in glossary for _, f in name.forms if f}, key=len, reverse=True)
-    for form in forms:
-        text = text.replace(form, " ")
-    return text
+@dataclass
+class NameIndex:
+    """The glossary of one release, ready to search texts in each language."""
+
+    names: tuple[Name, ...]
+    languages: dict[str, Language]
+    source: str
+    _patterns: dict = field(default_factory=dict)
+    _near: dict = field(default_factory=dict)
+
+    def script(self, code: str) -> str:
+        """Return the typography of a language: "latin" or "cjk"."""
+        return self.languages[code].typography
+
+    def form(self, name: Name, code: str) -> str:
+        """Return the form of a name a text in that language uses."""
+        return _normal(name.shown(code, self.source))
+
+    def _pattern(self, code: str) -> tuple[re.Pattern | None, dict[str, list[Name]]]:
+        if code not in self._patterns:
+            by_form: dict[str, list[Name]] = defaultdict(list)
+            for name in self.names:
+                for form in {self.form(name, code), _normal(name.form(code))} - {""}:
+                    by_form[form].append(name)
+            # Longest first, so "LONGi Green Energy" wins over "LONGi".
+            forms = sorted(by_form, key=len, reverse=True)
+            pattern = re.compile("|".join(_bounded(f) for f in forms)) if forms else None
+            self._patterns[code] = (pattern, dict(by_form))
+        return self._patterns[code]
+
+    def find(self, text: str, code: str) -> list[tuple[int, int, Name]]:
+        """Return (start, end, name) of each glossary name in a text, left to right, spans not overlapping."""
+        pattern, by_form = self._pattern(code)
+        if pattern is None:
+            return []
+        text = _normal(text)
+        return [(m.start(), m.end(), by_form[m.group(0)][0]) for m in pattern.finditer(text)]
+
+    def names_in(self, text: str, code: str) -> list[Name]:
+        """Return the glossary names a text uses, each once, in order."""
+        return list(dict.fromkeys(name for _, _, name in self.find(text, code)))
+
+    def blank(self, text: str, code: str) -> str:
+        """Return `text` with every glossary name blanked out (so "Fortune 500" is no figure)."""
+        found = self.find(text, code)
+        if not found:
+            return text
+        pieces, last = [], 0
+        for start, end, _ in found:
+            pieces += [text[last:start], " " * (end - start)]
+            last = end
+        return "".join([*pieces, text[last:]])
+
+    def all_forms(self) -> set[str]:
+        """Return every form of every name in every language."""
+        return {_normal(f) for name in self.names for _, f in name.forms if f}
 
 
-def names_in(text: str, glossary: tuple[Name, ...], code: str, fallback: str) -> list[Name]:
-    """Return the glossary names a text uses, longest first, each span counted once."""
-    text = _normal(text)
-    found = []
-    candidates = sorted(glossary, key=lambda n: len(n.form(code) or n.form(fallback)), reverse=True)
-    for name in candidates:
-        form = name.form(code) or name.form(fallback)
-        if form and form in text:
-            found.append(name)
-            text = text.replace(form, " ")
-    return found
+def _bounded(form: str) -> str:
+    # A Latin name is a whole word ("Xi'an" is not inside "Xi'anese");
+    # Chinese has no spaces to mark words.
+    escaped = re.escape(form)
+    if form[:1].isalnum() and not _HAN.match(form[:1]):
+        escaped = f"(?<!{_ALPHABETIC})" + escaped
+    if form[-1:].isalnum() and not _HAN.match(form[-1:]):
+        escaped += f"(?!{_ALPHABETIC})"
+    return escaped
 
 
-def check_names(
-    release, texts: dict[str, dict[str, SectionText]], glossary: tuple[Name, ...]
-) -> list[Problem]:
+def check_names(passages: dict[str, dict[str, Passage]], index: NameIndex) -> list[Problem]:
     """Report near misses of glossary names, and names one language has and another lacks."""
     problems = []
-    source = release.editions[0].language.code
-    for code, sections in texts.items():
-        for text in sections.values():
-            problems += near_misses(text, glossary, code, source)
-    for original, translated in section_pairs(texts, source):
-        problems += _compare(original, translated, glossary, source)
+    for code, by_key in passages.items():
+        finder = _NearMisses(index, code)
+        for passage in by_key.values():
+            problems += finder.check(passage)
+    for original, translated in passage_pairs(passages, index.source):
+        if original.key.startswith(("section:", "field:headline", "field:subhead", "field:description")):
+            problems += _compare(original, translated, index)
     return problems
 
 
-def near_misses(text: SectionText, glossary: tuple[Name, ...], code: str, source: str) -> list[Problem]:
-    """Report spellings that are close to a glossary name without being it."""
-    content = _normal(text.text + "\n" + text.section.title)
-    forms = {f for name in glossary for _, f in name.forms if f}
-    problems = []
-    for name in glossary:
-        form = name.form(code) or name.form(source)
-        if not form:
-            continue
-        for candidate in _candidates(content, form):
-            if candidate != form and candidate not in forms and not any(candidate in f for f in forms):
-                problems.append(
-                    Problem(
-                        text.section.path,
-                        text.line_of(candidate, candidate.replace("'", "’")),
-                        f"{candidate!r} looks like a misspelling of the name {form!r}",
-                        WARNING,
-                        hint=f"The glossary (content/glossary.toml) spells it {form!r}.",
-                        kind="name-near-miss",
-                    )
-                )
-    return problems
+class _NearMisses:
+    """Spellings close to a glossary name without being it, in one language."""
 
+    def __init__(self, index: NameIndex, code: str):
+        self.forms = index.all_forms()
+        self.latin: dict[str, list[tuple[str, int, difflib.SequenceMatcher]]] = defaultdict(list)
+        self.han_first: dict[str, list[str]] = defaultdict(list)
+        self.han_second: dict[str, list[str]] = defaultdict(list)
+        for name in index.names:
+            form = index.form(name, code)
+            if _HAN.match(form):
+                if len(form) >= 3:
+                    self.han_first[form[0]].append(form)
+                    self.han_second[form[1]].append(form)
+            elif len(form) >= 4 and form[:1].isalpha():
+                # SequenceMatcher keeps what it learnt about its second sequence: one per form.
+                matcher = difflib.SequenceMatcher(None, "", _fold(form))
+                self.latin[_fold(form[0])].append((form, len(form.split()), matcher))
 
-def _candidates(content: str, form: str) -> set[str]:
-    if _CJK.match(form):
-        if len(form) < 3:
+    def check(self, passage: Passage) -> list[Problem]:
+        content = _normal(passage.text)
+        found = self._latin(content) | self._han(content)
+        problems = []
+        for candidate, form in sorted(found):
+            if candidate in self.forms or any(candidate in f for f in self.forms):
+                continue
+            message = f"{candidate!r} looks like a misspelling of the name {form!r}"
+            hint = f"The glossary spells it {form!r}."
+            line = passage.line_of(candidate, candidate.replace("'", "’"))
+            problems.append(Problem(passage.path, line, message, WARNING, hint=hint, kind="name-near-miss"))
+        return problems
+
+    def _latin(self, content: str) -> set[tuple[str, str]]:
+        if not self.latin:
             return set()
+        words = [(m.group(0), m.start()) for m in _WORD.finditer(content)]
         found = set()
-        # A window one character away from the name shares its first or its
-        # second character: look only where one of those occurs.
-        starts = {m.start() for m in re.finditer(re.escape(form[0]), content)}
-        starts |= {m.start() - 1 for m in re.finditer(re.escape(form[1]), content)}
-        for start in sorted(s for s in starts if 0 <= s <= len(content) - len(form)):
-            window = content[start : start + len(form)]
-            if _CJK.match(window) and sum(a != b for a, b in zip(window, form)) == 1:
-                found.add(window)
+        for index, (first, _start) in enumerate(words):
+            # A misspelt name keeps its capital, and nearly always its first letter.
+            if not first[0].isupper():
+                continue
+            for form, size, matcher in self.latin.get(_fold(first[0]), ()):
+                if index + size > len(words):
+                    continue
+                last_word, last_start = words[index + size - 1]
+                window = re.sub(r"'s$", "", content[words[index][1] : last_start + len(last_word)])
+                if _fold(window) == _fold(form) or abs(len(window) - len(form)) > len(form) // 4 + 1:
+                    continue
+                matcher.set_seq1(_fold(window))
+                if matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+                    found.add((window, form))
         return found
-    if len(form) < 4:
-        return set()
-    words = [(m.group(0), m.start()) for m in _WORD.finditer(content)]
-    size = len(form.split())
-    # SequenceMatcher keeps what it learnt about its second sequence: set it once.
-    matcher = difflib.SequenceMatcher(None, "", form.lower())
-    found = set()
-    initial = form[0].lower()
-    for index in range(len(words) - size + 1):
-        # A misspelt name keeps its capital, and nearly always its first letter.
-        first = words[index][0]
-        if not first[0].isupper() or first[0].lower() != initial:
-            continue
-        window = content[words[index][1] : words[index + size - 1][1] + len(words[index + size - 1][0])]
-        window = re.sub(r"'s$", "", window)
-        if window == form or abs(len(window) - len(form)) > len(form) // 4 + 1:
-            continue
-        matcher.set_seq1(window.lower())
-        if matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
-            found.add(window)
-    return found
+
+    def _han(self, content: str) -> set[tuple[str, str]]:
+        found = set()
+        if not self.han_first:
+            return found
+        for position, char in enumerate(content):
+            candidates = [(f, position) for f in self.han_first.get(char, ())]
+            candidates += [(f, position - 1) for f in self.han_second.get(char, ())]
+            for form, start in candidates:
+                window = content[start : start + len(form)] if start >= 0 else ""
+                if len(window) == len(form) and _HAN.match(window) and sum(a != b for a, b in zip(window, form)) == 1:
+                    found.add((window, form))
+        return found
 
 
-def _compare(
-    original: SectionText, translated: SectionText, glossary: tuple[Name, ...], source: str
-) -> list[Problem]:
+def _fold(text: str) -> str:
+    # Compare as a reader would: "Comite" is a near miss of "Comité", and
+    # "Comité" is exactly itself.
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _compare(original: Passage, translated: Passage, index: NameIndex) -> list[Problem]:
     problems = []
-    code = translated.language.code
-    ours = names_in(original.text + "\n" + original.section.title, glossary, source, source)
-    theirs = names_in(translated.text + "\n" + translated.section.title, glossary, code, source)
+    first, second = original.language_code, translated.language_code
+    ours = index.names_in(original.text, first)
+    theirs = index.names_in(translated.text, second)
+    languages = index.languages
     for name in ours:
         if name not in theirs:
-            expected = name.form(code) or name.form(source)
-            problems.append(
-                Problem(
-                    translated.section.path,
-                    translated.line_of(),
-                    f"the {original.language.name} of `{original.section.id}` names {name.form(source)!r}, but the {translated.language.name} does not use its glossary form {expected!r}",
-                    WARNING,
-                    hint="Use the glossary's form of the name, or correct the glossary.",
-                    kind="name-missing",
-                )
+            expected = name.shown(second, index.source)
+            message = (
+                f"the {languages[first].name} of {original.label} names {name.shown(first, index.source)!r}, "
+                f"but the {languages[second].name} does not use its glossary form {expected!r}"
             )
+            hint = "Use the glossary's form of the name, or correct the glossary."
+            problems.append(Problem(translated.path, translated.line_of(), message, WARNING, hint=hint, kind="name-missing"))
     for name in theirs:
         if name not in ours:
-            problems.append(
-                Problem(
-                    original.section.path,
-                    original.line_of(),
-                    f"the {translated.language.name} of `{original.section.id}` names {name.form(code) or name.form(source)!r}, but the {original.language.name} does not name {name.form(source)!r}",
-                    WARNING,
-                    hint="Use the glossary's form of the name, or correct the glossary.",
-                    kind="name-missing",
-                )
+            message = (
+                f"the {languages[second].name} of {original.label} names {name.shown(second, index.source)!r}, "
+                f"but the {languages[first].name} does not name {name.shown(first, index.source)!r}"
             )
+            hint = "Use the glossary's form of the name, or correct the glossary."
+            problems.append(Problem(original.path, original.line_of(), message, WARNING, hint=hint, kind="name-missing"))
     return problems

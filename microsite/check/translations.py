@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 from pathlib import Path
 
-from microsite.load.content import FENCE, Section
+from microsite.load.content import SNAPSHOTS, Section
 from microsite.problems import WARNING, Problem
 
-SNAPSHOTS = ".translated-from"  # beside the translation: the English as last reviewed
 
 
 def source_hash(section: Section) -> str:
@@ -31,69 +29,45 @@ def snapshot_text(section: Section) -> str:
     return f"# {section.title.strip()}\n\n{section.body.strip()}\n"
 
 
-def check_translation_state(original: Section, translation: Section, language_name: str) -> list[Problem]:
-    """Report a translation never marked reviewed, or made from an older English text."""
-    current = source_hash(original)
-    command = f"python build.py check --mark-reviewed {original.id}"
+def check_translation_state(original: Section, translation: Section, language_name: str, reference: str) -> list[Problem]:
+    """Report a translation never marked reviewed, or made from an older English text.
+
+    `reference` is how the command line names the section (ID, or SLUG/ID).
+    """
+    command = f"python build.py check --mark-reviewed {reference}"
     if not translation.translated_from:
+        message = f"the {language_name} translation of `{reference}` does not say which version of the original it was made from"
         return [
             Problem(
                 translation.path,
                 translation.id_line,
-                f"the {language_name} translation of `{original.id}` does not say which English version it was made from",
+                message,
                 WARNING,
                 hint=f"When it is up to date, run: {command}",
                 kind="unreviewed-translation",
             )
         ]
-    if translation.translated_from == current:
+    if translation.translated_from == source_hash(original):
         return []
-    snapshot = snapshot_path(translation.path.parent, original.id)
-    if snapshot.exists():
+    if translation.snapshot is not None:
         diff = "".join(
             difflib.unified_diff(
-                snapshot.read_text(encoding="utf-8").splitlines(True),
+                translation.snapshot.splitlines(True),
                 snapshot_text(original).splitlines(True),
-                "English as translated",
-                "English now",
+                "original as translated",
+                "original now",
                 n=1,
             )
         )
         hint = (
-            f"What changed in the English ({original.path.name}):\n"
+            f"What changed in the original ({original.path.name}):\n"
             + _indent(diff)
             + f"\n    Bring the translation up to date, then run: {command}"
         )
     else:
-        hint = f"The English it was made from was not kept, so the change cannot be shown. Compare by hand, then run: {command}"
-    return [
-        Problem(
-            translation.path,
-            translation.translated_from_line,
-            f"the {language_name} translation of `{original.id}` is outdated: the English has changed since it was translated",
-            WARNING,
-            hint=hint,
-            kind="outdated-translation",
-        )
-    ]
-
-
-def mark_reviewed(original: Section, translation: Section) -> None:
-    """Record in the translation's header block that it matches the English as it is now."""
-    text = translation.path.read_text(encoding="utf-8")
-    line = f'translated_from = "{source_hash(original)}"'
-    lines = text.split("\n")
-    closing = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
-    for index in range(1, closing):
-        if re.match(r"\s*translated_from\s*=", lines[index]):
-            lines[index] = line
-            break
-    else:
-        lines.insert(closing, line)
-    translation.path.write_text("\n".join(lines), encoding="utf-8")
-    snapshot = snapshot_path(translation.path.parent, original.id)
-    snapshot.parent.mkdir(exist_ok=True)
-    snapshot.write_text(snapshot_text(original), encoding="utf-8")
+        hint = f"The original it was made from was not kept, so the change cannot be shown. Compare by hand, then run: {command}"
+    message = f"the {language_name} translation of `{reference}` is outdated: the original has changed since it was translated"
+    return [Problem(translation.path, translation.translated_from_line, message, WARNING, hint=hint, kind="outdated-translation")]
 
 
 def _indent(text: str) -> str:

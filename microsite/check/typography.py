@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from microsite.analyse.text import SectionText
+from microsite.analyse.text import Passage
 from microsite.problems import WARNING, Problem
 
 _HAN = "\u3400-\u9fff"
@@ -14,14 +14,15 @@ _STRAIGHT_QUOTE = re.compile(f"(?<=[{_HAN}])[\"']|[\"'](?=[{_HAN}])")
 _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)( ?)([倍亿万元个家条名项%％]|GW|MW|kW)")
 
 
-def check_typography(release, texts: dict[str, dict[str, SectionText]]) -> list[Problem]:
-    """Check the Chinese text of every section of a release."""
+def check_typography(passages: dict[str, dict[str, Passage]], typography: dict[str, str]) -> list[Problem]:
+    """Check the Chinese text of every passage of a release (`typography` by language code)."""
     problems = []
-    for sections in texts.values():
-        for text in sections.values():
-            if text.language.typography == "cjk":
-                problems += _punctuation(text) + _quotes(text)
-        problems += _number_units([t for t in sections.values() if t.language.typography == "cjk"])
+    for code, by_key in passages.items():
+        if typography[code] != "cjk":
+            continue
+        for passage in by_key.values():
+            problems += _punctuation(passage) + _quotes(passage)
+        problems += _number_units(list(by_key.values()))
     return problems
 
 
@@ -29,14 +30,14 @@ def _context(text: str, start: int) -> str:
     return text[max(0, start - 6) : start + 7].replace("\n", " ")
 
 
-def _punctuation(text: SectionText) -> list[Problem]:
+def _punctuation(text: Passage) -> list[Problem]:
     problems = []
     for match in _HALF_WIDTH.finditer(text.text):
         mark = match.group(0)
         snippet = _context(text.text, match.start())
         problems.append(
             Problem(
-                text.section.path,
+                text.path,
                 text.line_near(match.start()),
                 f"half-width {mark!r} in Chinese text: {snippet!r}",
                 WARNING,
@@ -47,13 +48,13 @@ def _punctuation(text: SectionText) -> list[Problem]:
     return problems
 
 
-def _quotes(text: SectionText) -> list[Problem]:
+def _quotes(text: Passage) -> list[Problem]:
     problems = []
     for match in _STRAIGHT_QUOTE.finditer(text.text):
         snippet = _context(text.text, match.start())
         problems.append(
             Problem(
-                text.section.path,
+                text.path,
                 text.line_near(match.start()),
                 f"straight quote {match.group(0)!r} in Chinese text: {snippet!r}",
                 WARNING,
@@ -64,7 +65,7 @@ def _quotes(text: SectionText) -> list[Problem]:
     return problems
 
 
-def _number_units(texts: list[SectionText]) -> list[Problem]:
+def _number_units(texts: list[Passage]) -> list[Problem]:
     # Both styles are acceptable; mixing them is not. Report the minority.
     found = [(text, match) for text in texts for match in _NUMBER_UNIT.finditer(text.text)]
     spaced = [f for f in found if f[1].group(2)]
@@ -78,7 +79,7 @@ def _number_units(texts: list[SectionText]) -> list[Problem]:
         written = match.group(0)
         problems.append(
             Problem(
-                text.section.path,
+                text.path,
                 text.line_of(written),
                 f"{written!r} is written differently from the rest of the Chinese text, which writes numbers and units like {example!r}",
                 WARNING,

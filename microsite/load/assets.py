@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from microsite.cache import cached_hash
+from microsite.problems import Problem
 
 ASSETS = "assets"
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)""")
@@ -30,14 +31,21 @@ class AssetSet:
         return found
 
 
-def load_assets(assets: Path, static: Path) -> AssetSet:
-    """Fingerprint templates/assets/* and take templates/static/* as they are."""
+def load_assets(assets: Path, static: Path, inside: Path) -> tuple[AssetSet, list[Problem]]:
+    """Fingerprint templates/assets/* and take templates/static/* as they are.
+
+    A file that links to somewhere outside the project (`inside`) is not
+    published: templates/static/x -> /etc/passwd would put that file online.
+    """
+    problems: list[Problem] = []
     files, manifest = [], {}
-    sources = sorted(p for p in assets.rglob("*") if p.is_file()) if assets.is_dir() else []
+    sources = _files(assets, inside, problems)
     # Other assets first, so that stylesheets can point at their new names.
     for path in sorted(sources, key=lambda p: p.suffix == ".css"):
         name = path.relative_to(assets).as_posix()
-        content = path.read_bytes()
+        content = _read(path, problems)
+        if content is None:
+            continue
         if path.suffix == ".css":
             content = _rewrite_css(content, path, assets, manifest)
         digest = hashlib.sha256(content).hexdigest()[:10]
@@ -45,13 +53,39 @@ def load_assets(assets: Path, static: Path) -> AssetSet:
         hashed = f"{ASSETS}/{stem}.{digest}.{suffix}" if dot else f"{ASSETS}/{name}.{digest}"
         manifest[name] = hashed
         files.append((hashed, content))
-    if static.is_dir():
-        files += [
-            (p.relative_to(static).as_posix(), p.read_bytes())
-            for p in sorted(static.rglob("*"))
-            if p.is_file()
-        ]
-    return AssetSet(tuple(files), tuple(sorted(manifest.items())))
+    for path in _files(static, inside, problems):
+        content = _read(path, problems)
+        if content is not None:
+            files.append((path.relative_to(static).as_posix(), content))
+    return AssetSet(tuple(files), tuple(sorted(manifest.items()))), problems
+
+
+def _files(folder: Path, inside: Path, problems: list[Problem]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if _noise(path.name):
+            continue
+        if not path.resolve().is_relative_to(inside.resolve()):
+            hint = "Copy the file into the project instead of linking to it."
+            problems.append(Problem(path, None, f"this is a link to {path.resolve()}, outside the project: it is not published", hint=hint))
+        elif path.is_file():
+            found.append(path)
+    return found
+
+
+def _noise(name: str) -> bool:
+    # What editors and systems leave beside files: never part of a site.
+    return name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.endswith(("~", ".swp", ".swx", ".tmp"))
+
+
+def _read(path: Path, problems: list[Problem]) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(path, None, f"this file cannot be read: {err.strerror or err}"))
+        return None
 
 
 def _rewrite_css(content: bytes, path: Path, assets: Path, manifest: dict[str, str]) -> bytes:

@@ -13,6 +13,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
 from microsite.load.settings import Language
+from microsite.load.tomlio import read_text
 from microsite.problems import WARNING, Problem
 
 CATALOG_DOMAIN = "messages"
@@ -26,6 +27,7 @@ _OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n"}}
 _PO_STRING_LINE = re.compile(
     r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$'
 )
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 _PO_KEYWORD = re.compile(r'^(?:msgctxt|msgid|msgid_plural|msgstr)\b|^"')
 
 
@@ -66,16 +68,21 @@ def load_catalog(
             ]
         )
         return Catalog(language.code, Translations()), problems
-    problems = check_po_quoting(path)
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    problems = check_po_quoting(path, text)
     if problems:
         return None, problems
     try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=language.locale, abort_invalid=True)
+        catalog = read_po(io.BytesIO(text.encode("utf-8")), locale=language.locale, abort_invalid=True, charset="utf-8")
     except PoFileError as err:
         return None, [Problem(path, err.lineno or None, f"this catalog is not valid: {err}")]
     except (UnicodeDecodeError, ValueError) as err:
         return None, [Problem(path, None, f"this catalog cannot be read: {err}")]
+    problems = _placeholders(catalog, path)
+    if problems:
+        return None, problems
     problems = [] if is_source else _untranslated(catalog, messages, path, language)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)  # leaves out fuzzy entries, as they may be stale
@@ -83,10 +90,30 @@ def load_catalog(
     return Catalog(language.code, Translations(buffer, domain=CATALOG_DOMAIN)), problems
 
 
-def check_po_quoting(path: Path) -> list[Problem]:
+def _placeholders(catalog, path: Path) -> list[Problem]:
+    # A translation must fill in the same %(name)s slots as the English: a
+    # misspelt one fails only when a page is rendered, far from the .po file.
+    problems = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(_PLACEHOLDER.findall(ids[0]))
+        for string in strings:
+            found = set(_PLACEHOLDER.findall(string))
+            if string and found != expected:
+                wanted = ", ".join(f"%({n})s" for n in sorted(expected)) or "none"
+                written = ", ".join(f"%({n})s" for n in sorted(found)) or "none"
+                hint = f"The English is: {ids[0]}\n    Keep the placeholders exactly as they are; translate the words around them."
+                message_text = f"the translation of \"{ids[0]}\" has the placeholders {written}, but needs {wanted}"
+                problems.append(Problem(path, message.lineno, message_text, hint=hint))
+    return problems
+
+
+def check_po_quoting(path: Path, text: str) -> list[Problem]:
     """Report entry lines of a .po file whose text is not in balanced double quotes."""
     problems = []
-    text = path.read_text(encoding="utf-8", errors="replace")
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if _PO_KEYWORD.match(stripped) and not _PO_STRING_LINE.match(stripped):

@@ -1,4 +1,4 @@
-"""The release's text in each language: its settings and its sections."""
+"""A release's text in one language: its settings (release.toml) and its Markdown sections."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from microsite.cache import BuildCache, cached_hash
 from microsite.load.schema import Field, check_table
 from microsite.load.settings import Language
-from microsite.load.tomlio import key_lines, line_of_key, line_of_table, parse_toml, read_toml
+from microsite.load.tomlio import key_lines, line_of_key, line_of_table, parse_toml, read_text, read_toml
 from microsite.problems import Problem
 
 FENCE = "+++"
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+SNAPSHOTS = ".translated-from"  # beside a translation: each original as it was last reviewed
 SECTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SECTION_FIELDS = {
     "id": Field((str,)),
@@ -25,10 +24,9 @@ RELEASE_KEYS = ("headline", "subhead", "description", "dateline_place", "distrib
 _RELEASE_FIELDS = {key: Field((str,)) for key in RELEASE_KEYS} | {"figures": Field((dict,))}
 
 
-@cached_hash
 @dataclass(frozen=True)
 class Section:
-    """One section of the release in one language."""
+    """One section of a release in one language."""
 
     id: str
     title: str
@@ -36,14 +34,15 @@ class Section:
     path: Path
     body_line: int
     id_line: int
+    title_line: int
     translated_from: str = ""
     translated_from_line: int | None = None
+    snapshot: str | None = None  # the original as it was when this translation was last reviewed
 
 
-@cached_hash
 @dataclass(frozen=True)
 class ReleaseText:
-    """The release's words in one language that are not body text."""
+    """A release's words in one language that are not body text, with the line of each."""
 
     path: Path
     headline: str
@@ -53,11 +52,15 @@ class ReleaseText:
     distributor: str
     issuer: str
     source: str
-    figures: tuple[tuple[str, str], ...]
+    figures: tuple[tuple[str, str], ...]  # (fact id, label), in the order shown
     figure_lines: tuple[tuple[str, int | None], ...]
+    lines: tuple[tuple[str, int | None], ...] = ()  # (key, line) of each text field
+
+    def line(self, key: str) -> int | None:
+        """Return the line where a field or a figure label was typed."""
+        return dict(self.lines).get(key) or dict(self.figure_lines).get(key)
 
 
-@cached_hash
 @dataclass(frozen=True)
 class Edition:
     """Everything one language says: release settings and ordered sections."""
@@ -71,97 +74,92 @@ class Edition:
         return next((s for s in self.sections if s.id == section_id), None)
 
 
-def load_edition(folder: Path, language: Language, cache: BuildCache) -> tuple[Edition | None, list[Problem]]:
-    """Load one language's folder: release.toml and its Markdown sections."""
-    release, problems = cache.load(folder / "release.toml", load_release_text)
-    problems = list(problems)
+def load_edition(folder: Path, language: Language, inside: Path) -> tuple[Edition | None, list[Problem]]:
+    """Load one language's folder: release.toml and its Markdown sections, in file-name order."""
+    release, problems = load_release_text(folder / "release.toml")
     sections = []
     for path in sorted(folder.glob("*.md")):
-        section, found = cache.load(path, load_section)
+        if not is_inside(path, inside):
+            problems.append(outside_problem(path))
+            continue
+        section, found = load_section(path)
         problems += found
         if section is not None:
-            sections.append(section)
+            sections.append(_with_snapshot(section, folder / SNAPSHOTS / f"{section.id}.md", inside))
     problems += _duplicate_ids(sections)
     if release is None:
         return None, problems
     return Edition(language, release, tuple(sections)), problems
 
 
+def _with_snapshot(section: Section, snapshot: Path, inside: Path) -> Section:
+    if not section.translated_from or not snapshot.is_file() or not is_inside(snapshot, inside):
+        return section
+    text, _problems = read_text(snapshot)  # a lost snapshot only costs the diff in a hint
+    return replace(section, snapshot=text)
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Tell whether `path`, links followed, lies inside `folder`."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def outside_problem(path: Path) -> Problem:
+    """Return the problem of a file that is a link to somewhere outside the project."""
+    hint = "Copy the file into the project instead of linking to it."
+    return Problem(path, None, f"this is a link to {path.resolve()}, outside the project: it is not read", hint=hint)
+
+
 def load_section(path: Path) -> tuple[Section | None, list[Problem]]:
     """Read one Markdown section: its `+++` header block, then its body."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        return None, [
-            Problem(
-                path,
-                None,
-                f"this file is not UTF-8 text ({err.reason})",
-                hint="Save it as UTF-8 in your editor.",
-            )
-        ]
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
     header, body, body_line, problems = split_front_matter(text, path)
     if header is None:
         return None, problems
     data, problems = parse_toml(header, path, first_line=2)
     if data is None:
         return None, problems
-
-    line_of = key_lines(header, first_line=2)
-
+    line_of = key_lines(header, first_line=2, default=2)
     problems = check_table(data, _SECTION_FIELDS, path, line_of, "the header block")
     if problems:
         return None, problems
     if not SECTION_ID.match(data["id"]):
-        return None, [
-            Problem(
-                path,
-                line_of("id"),
-                f"section id `{data['id']}` should use only lowercase letters, digits and -",
-                hint='For example: id = "talent-finance".',
-            )
-        ]
+        message = f"section id `{data['id']}` should use only lowercase letters, digits and -"
+        return None, [Problem(path, line_of("id"), message, hint='For example: id = "talent-finance".')]
     if not data["title"].strip():
         return None, [Problem(path, line_of("title"), "the section title is empty")]
     translated_from = data.get("translated_from", "")
     if translated_from and not SOURCE_HASH.match(translated_from):
-        return None, [
-            Problem(
-                path,
-                line_of("translated_from"),
-                f"`translated_from` should be the 10-character code that `python build.py check --mark-reviewed {data['id']}` writes, not {translated_from!r}",
-            )
-        ]
-    line = line_of("translated_from") if translated_from else None
-    return Section(
-        data["id"], data["title"].strip(), body, path, body_line, line_of("id"), translated_from, line
-    ), []
+        message = f"`translated_from` should be the 10-character code that `check --mark-reviewed` writes, not {translated_from!r}"
+        hint = "Delete the line and run: python build.py check --mark-reviewed " + data["id"]
+        return None, [Problem(path, line_of("translated_from"), message, hint=hint)]
+    section = Section(
+        id=data["id"],
+        title=data["title"].strip(),
+        body=body,
+        path=path,
+        body_line=body_line,
+        id_line=line_of("id"),
+        title_line=line_of("title"),
+        translated_from=translated_from,
+        translated_from_line=line_of("translated_from") if translated_from else None,
+    )
+    return section, []
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str | None, str, int, list[Problem]]:
     """Split a section file into header block text, body text and body's first line."""
-    lines = text.lstrip("\ufeff").split("\n")
+    lines = text.split("\n")
     example = 'Start the file with a line +++, then id = "…" and title = "…", then a line +++.'
     if not lines or lines[0].strip() != FENCE:
         return None, "", 0, [Problem(path, 1, "this section has no header block", hint=example)]
     for index in range(1, len(lines)):
         if lines[index].strip() == FENCE:
-            header = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1 :])
-            return header, body, index + 2, []
-    return (
-        None,
-        "",
-        0,
-        [
-            Problem(
-                path,
-                1,
-                "the header block that starts on line 1 is never closed",
-                hint="Add a line +++ after the title line.",
-            )
-        ],
-    )
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2, []
+    message = "the header block that starts on line 1 is never closed"
+    return None, "", 0, [Problem(path, 1, message, hint="Add a line +++ after the title line.")]
 
 
 def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
@@ -169,9 +167,7 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
     data, text, problems = read_toml(path)
     if data is None:
         return None, problems
-
     line_of = key_lines(text)
-
     problems = check_table(data, _RELEASE_FIELDS, path, line_of, "the release settings")
     if problems:
         return None, problems
@@ -187,9 +183,16 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
             )
             for k in bad
         ]
-    lines = tuple((k, line_of_key(text, k, after=figures_line) if figures_line else None) for k in labels)
+    figure_lines = tuple((k, line_of_key(text, k, after=figures_line) if figures_line else None) for k in labels)
     values = {key: data[key].strip() for key in RELEASE_KEYS}
-    return ReleaseText(path=path, figures=tuple(labels.items()), figure_lines=lines, **values), []
+    release = ReleaseText(
+        path=path,
+        figures=tuple((k, v.strip()) for k, v in labels.items()),
+        figure_lines=figure_lines,
+        lines=tuple((key, line_of(key)) for key in RELEASE_KEYS),
+        **values,
+    )
+    return release, []
 
 
 def _duplicate_ids(sections: list[Section]) -> list[Problem]:
@@ -198,22 +201,6 @@ def _duplicate_ids(sections: list[Section]) -> list[Problem]:
     for section in sections:
         first = seen.setdefault(section.id, section)
         if first is not section:
-            problems.append(
-                Problem(
-                    section.path,
-                    section.id_line,
-                    f"section id `{section.id}` is already used by {first.path.name}",
-                    hint="Each section needs its own id.",
-                )
-            )
+            message = f"section id `{section.id}` is already used by {first.path.name}"
+            problems.append(Problem(section.path, section.id_line, message, hint="Each section needs its own id."))
     return problems
-
-
-def typeset_release(release: ReleaseText, typography: str) -> ReleaseText:
-    """Return the release text with typographic apostrophes where the language uses them."""
-    if typography != "latin":
-        return release
-    # The body gets this from Markdown's smarty; the headline and other settings
-    # are plain text, so "China's" would otherwise keep a typewriter apostrophe.
-    fields = {key: _APOSTROPHE.sub("\u2019", getattr(release, key)) for key in RELEASE_KEYS}
-    return replace(release, **fields)

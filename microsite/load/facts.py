@@ -1,52 +1,62 @@
-"""The release's figures, kept once, and how each is written in a language."""
+"""A release's figures, kept once in no language: what each is and where it was typed."""
 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
-
-from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from microsite.cache import cached_hash
 from microsite.load.schema import Field, check_table, suggest
-from microsite.load.settings import Language, Style
 from microsite.load.tomlio import key_lines, line_of_key, line_of_table, read_toml
 from microsite.problems import Problem
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
 NUMBER = (int, float)
 _VALUE_TYPES = {
     "count": (int,),
-    "multiplier": NUMBER,
     "percent": NUMBER,
+    "multiplier": NUMBER,
     "money": NUMBER,
-    "capacity": NUMBER,
+    "quantity": NUMBER,
     "date": (datetime.date,),
     "month": (str,),
     "year": (int,),
     "duration": (int,),
 }
 FACT_TYPES = tuple(_VALUE_TYPES)
-DURATION_UNITS = ("month", "year")
 TIME_TYPES = ("date", "month", "year")
+NUMERIC_TYPES = ("count", "percent", "multiplier", "money", "quantity", "duration")
+DURATION_UNITS = ("day", "week", "month", "year")
+# What press copy says of a figure besides the figure: "nearly 60 percent".
+QUALIFIERS = ("nearly", "about", "more than", "over", "at least", "up to", "less than")
+# The other ways a reference can write a fact: [[id:change]] "doubled", [[id:adjective]] "three-year".
+FORMS = {"multiplier": ("change",), "duration": ("adjective",)}
+# Large enough for any figure of a press release (999 trillion), small enough for exact decimals.
+LARGEST = Decimal(10) ** 15
+_RETIRED_TYPES = {
+    "capacity": 'A capacity is a quantity with a unit: type = "quantity" and unit = "power-gigawatt".',
+}
 
 
 @cached_hash
 @dataclass(frozen=True)
 class Fact:
-    """One figure of the release: its id, type, value and where it was typed."""
+    """One figure of a release: its id, type, value, how it is qualified and where it was typed."""
 
     id: str
     type: str
     value: object
     line: int | None
-    unit: str = ""
+    unit: str = ""  # a duration's unit (year, month …) or a quantity's CLDR unit (power-gigawatt …)
     decimals: int | None = None
+    qualifier: str = ""  # "", or one of QUALIFIERS
+    currency: str = ""  # ISO 4217 code of an amount of money
 
     def machine_value(self) -> str:
         """Return the language-neutral value for a `datetime` or `value` attribute."""
@@ -54,139 +64,147 @@ class Fact:
             return self.value.isoformat()
         if self.type == "month":
             return f"{self.value[0]:04d}-{self.value[1]:02d}"
+        if self.type == "year":
+            return f"{self.value:04d}"
         if isinstance(self.value, Decimal):
             return format(self.value, "f")
         return str(self.value)
 
 
-def load_facts(path: Path) -> tuple[dict[str, Fact], list[Problem]]:
-    """Load the facts file; return every valid fact and every problem found."""
+def load_facts(path: Path, default_currency: str = "") -> tuple[dict[str, Fact], list[Problem]]:
+    """Load a facts file; return every valid fact and every problem found."""
     data, text, problems = read_toml(path)
     if data is None:
         return {}, problems
     facts = {}
     for fact_id, table in data.items():
-        fact, found = _read_fact(fact_id, table, path, text)
+        fact, found = _read_fact(fact_id, table, path, text, default_currency)
         problems += found
         if fact is not None:
             facts[fact_id] = fact
     return facts, problems
 
 
-def _read_fact(fact_id: str, table, path: Path, text: str) -> tuple[Fact | None, list[Problem]]:
+_FIELDS = {
+    "type": Field((str,)),
+    "value": Field((object,)),
+    "unit": Field((str,), False),
+    "decimals": Field((int,), False),
+    "qualifier": Field((str,), False),
+    "currency": Field((str,), False),
+}
+
+
+def _read_fact(fact_id: str, table, path: Path, text: str, default_currency: str):
     header = line_of_table(text, fact_id)
     if not isinstance(table, dict):
-        return None, [
-            Problem(
-                path,
-                line_of_key(text, fact_id) or header,
-                f"`{fact_id}` should be a table [{fact_id}] with a type and a value",
-            )
-        ]
+        where = line_of_key(text, fact_id) or header
+        message = f"`{fact_id}` should be a table [{fact_id}] with a type and a value"
+        return None, [Problem(path, where, message, hint=f'[{fact_id}]\ntype = "count"\nvalue = 490')]
     if not ID_PATTERN.match(fact_id):
-        return None, [
-            Problem(path, header, f"fact id `{fact_id}` should use only lowercase letters, digits and _")
-        ]
-
+        message = f"fact id `{fact_id}` should use only lowercase letters, digits and _"
+        return None, [Problem(path, header, message)]
     line_of = key_lines(text, after=header, default=header)
-
-    fields = {
-        "type": Field((str,)),
-        "value": Field((object,)),
-        "unit": Field((str,), False),
-        "decimals": Field((int,), False),
-    }
     what = f"fact `{fact_id}`"
-    problems = check_table(table, fields, path, line_of, what)
+    problems = check_table(table, _FIELDS, path, line_of, what)
     if problems:
         return None, problems
     kind = table["type"]
     if kind not in _VALUE_TYPES:
-        hint = suggest(kind, FACT_TYPES) or f"Types: {', '.join(FACT_TYPES)}."
+        hint = _RETIRED_TYPES.get(kind) or suggest(kind, FACT_TYPES) or f"Types: {', '.join(FACT_TYPES)}."
         return None, [Problem(path, line_of("type"), f"{what} has an unknown type `{kind}`", hint=hint)]
     value, problem = _read_value(kind, table["value"], what)
     if problem:
-        return None, [Problem(path, line_of("value"), problem)]
-    unit = table.get("unit", "")
-    if (kind == "duration") != bool(unit) or (unit and unit not in DURATION_UNITS):
-        return None, [
-            Problem(
-                path,
-                line_of("unit"),
-                f'{what}: a duration needs unit = "month" or "year", and only a duration has a unit',
-            )
-        ]
-    decimals = table.get("decimals")
-    if decimals is not None and not 0 <= decimals <= 4:
-        return None, [Problem(path, line_of("decimals"), f"{what}: decimals should be between 0 and 4")]
-    return Fact(fact_id, kind, value, header, unit, decimals), []
+        return None, [Problem(path, line_of("value"), problem[0], hint=problem[1])]
+    for key, check in (("unit", _check_unit), ("qualifier", _check_qualifier), ("decimals", _check_decimals)):
+        message = check(kind, table.get(key), what)
+        if message:
+            return None, [Problem(path, line_of(key), message[0], hint=message[1])]
+    currency = table.get("currency", default_currency if kind == "money" else "")
+    if (kind == "money") != bool(currency) or (currency and not _CURRENCY.match(currency)):
+        hint = 'Write the ISO 4217 code of the currency, such as currency = "CNY" (yuan) or "USD".'
+        return None, [Problem(path, line_of("currency"), f"{what}: an amount of money needs its currency", hint=hint)]
+    fact = Fact(
+        fact_id,
+        kind,
+        value,
+        header,
+        unit=table.get("unit", ""),
+        decimals=table.get("decimals"),
+        qualifier=table.get("qualifier", ""),
+        currency=currency,
+    )
+    return fact, []
 
 
-def _read_value(kind: str, raw, what: str):
+def _read_value(kind: str, raw, what: str) -> tuple[object, tuple[str, str] | None]:
     types = _VALUE_TYPES[kind]
     if isinstance(raw, bool) or not isinstance(raw, types) or isinstance(raw, datetime.datetime):
-        return None, f"the value of {what} does not suit its type `{kind}`: {raw!r}"
+        return None, (f"the value of {what} does not suit its type `{kind}`: {raw!r}", _EXAMPLES[kind])
     if kind == "month":
         match = _MONTH.match(raw)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            return None, f'the value of {what} should be a month written "YYYY-MM", not {raw!r}'
+        if not match or not 1 <= int(match.group(1)) or not 1 <= int(match.group(2)) <= 12:
+            return None, (f'the value of {what} should be a month written "YYYY-MM", not {raw!r}', _EXAMPLES[kind])
         return (int(match.group(1)), int(match.group(2))), None
-    if isinstance(raw, float):
-        return Decimal(repr(raw)), None
-    if kind in ("count", "duration") and raw < 0:
-        return None, f"the value of {what} should not be negative"
-    return (Decimal(raw) if kind in ("multiplier", "percent", "money", "capacity") else raw), None
+    if kind == "year" and not 1 <= raw <= 9999:
+        return None, (f"the value of {what} should be a year between 1 and 9999, not {raw}", _EXAMPLES[kind])
+    if kind in ("date", "month", "year"):
+        return raw, None
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return None, (f"the value of {what} should be a number, not {raw}", _EXAMPLES[kind])
+    number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    if abs(number) >= LARGEST:
+        return None, (f"the value of {what} is too large for a figure: {raw}", "Figures go up to 999 trillion.")
+    if number < 0 and kind != "percent":
+        return None, (f"the value of {what} should not be negative", "Say in the text that it fell or was lost.")
+    if kind == "multiplier" and number == 0:
+        return None, (f"the value of {what} should be more than zero", _EXAMPLES[kind])
+    return (number if kind not in ("count", "duration") else raw), None
 
 
-def format_fact(fact: Fact, language: Language) -> str:
-    """Return the fact written as the language's press copy writes it."""
-    style, locale = language.style, language.locale
-    if fact.type == "count":
-        if style.spell_below_ten and fact.value < 10:
-            return style.small_numbers[fact.value]
-        return _number(Decimal(fact.value), 0, style, locale)
-    if fact.type == "duration":
-        return _duration(fact, style, locale)
-    if fact.type in TIME_TYPES:
-        return format_date(_as_date(fact), getattr(style, fact.type), locale=locale)
-    value = fact.value
-    if fact.type == "money":
-        value = value / Decimal(style.money_divisor)
-    template = getattr(style, fact.type)
-    return template.replace("{}", _number(value, _decimals(fact, value), style, locale))
+_EXAMPLES = {
+    "count": "value = 490",
+    "percent": "value = 81.6   (written as printed: 81.6 percent, not 0.816)",
+    "multiplier": "value = 1.8   (1.8 times the baseline)",
+    "money": "value = 45_200_000_000   (in full: 45.2 billion)",
+    "quantity": 'value = 100 and unit = "power-gigawatt"',
+    "date": "value = 2023-03-24",
+    "month": 'value = "2023-01"',
+    "year": "value = 2022",
+    "duration": 'value = 3 and unit = "year"',
+}
 
 
-def _as_date(fact: Fact) -> datetime.date:
-    if fact.type == "month":
-        return datetime.date(fact.value[0], fact.value[1], 1)
-    if fact.type == "year":
-        return datetime.date(fact.value, 1, 1)
-    return fact.value
+def _check_unit(kind: str, unit, what: str) -> tuple[str, str] | None:
+    if kind == "duration":
+        if unit not in DURATION_UNITS:
+            return f"{what}: a duration needs a unit: {', '.join(DURATION_UNITS)}", 'unit = "year"'
+        return None
+    if kind == "quantity":
+        if not unit:
+            return f"{what}: a quantity needs its unit", 'For example unit = "power-gigawatt" (CLDR unit ids).'
+        return None
+    if unit is not None:
+        return f"{what}: only a duration or a quantity has a unit", "Delete the unit line."
+    return None
 
 
-def _decimals(fact: Fact, value: Decimal) -> int:
-    # Show the figure as precisely as it was published: 81.6 keeps one decimal,
-    # 45.2 billion becomes 452 (亿) with none. Money beyond two decimals of its
-    # unit is rounded, since press copy never prints "45.237 billion".
-    if fact.decimals is not None:
-        return fact.decimals
-    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-    return max(-rounded.as_tuple().exponent, 0)
+def _check_qualifier(kind: str, qualifier, what: str) -> tuple[str, str] | None:
+    if qualifier is None:
+        return None
+    if kind not in NUMERIC_TYPES:
+        return f"{what}: a {kind} cannot have a qualifier", "Delete the qualifier line."
+    if qualifier not in QUALIFIERS:
+        hint = suggest(qualifier, QUALIFIERS) or "Qualifiers: " + ", ".join(f'"{q}"' for q in QUALIFIERS) + "."
+        return f"{what} has an unknown qualifier {qualifier!r}", hint
+    return None
 
 
-def _number(value: Decimal, decimals: int, style: Style, locale) -> str:
-    # Quantize here with ROUND_HALF_UP, as readers expect: Babel on its own
-    # rounds half to even (1.85 -> 1.8).
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    pattern = ("#,##0" if style.grouping else "0") + ("." + "0" * decimals if decimals else "")
-    return format_decimal(rounded, pattern, locale=locale)
-
-
-def _duration(fact: Fact, style: Style, locale) -> str:
-    forms = dict(getattr(style, f"duration_{fact.unit}"))
-    form = forms["one"] if locale.plural_form(fact.value) == "one" else forms["other"]
-    number = (
-        style.small_numbers[fact.value] if fact.value < 10 else _number(Decimal(fact.value), 0, style, locale)
-    )
-    return form.replace("{}", number)
+def _check_decimals(kind: str, decimals, what: str) -> tuple[str, str] | None:
+    if decimals is None:
+        return None
+    if kind not in ("percent", "multiplier", "money", "quantity"):
+        return f"{what}: a {kind} has no decimals", "Delete the decimals line."
+    if not 0 <= decimals <= 4:
+        return f"{what}: decimals should be between 0 and 4", ""
+    return None

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from microsite.cache import BuildCache, HashedTuple, cached_hash
-from microsite.load.content import Edition, load_edition
+from microsite.load.content import Edition, is_inside, load_edition, outside_problem
 from microsite.load.facts import Fact, load_facts
+from microsite.load.glossary import Name, load_glossary, merge_glossaries
 from microsite.load.schema import Field, check_table
 from microsite.load.settings import Settings
 from microsite.load.tomlio import key_lines, read_toml
@@ -74,7 +74,6 @@ def load_schedule(path: Path) -> tuple[Schedule | None, list[Problem]]:
     ), []
 
 
-@cached_hash
 @dataclass(frozen=True)
 class Release:
     """One release. The main one (slug '') lives in content/ itself and is
@@ -86,6 +85,7 @@ class Release:
     facts: tuple[tuple[str, Fact], ...]
     editions: tuple[Edition, ...]
     schedule: Schedule
+    names: tuple[Name, ...] = ()  # the site's glossary and the release's own
 
     @property
     def fact_map(self) -> dict[str, Fact]:
@@ -96,6 +96,11 @@ class Release:
             object.__setattr__(self, "_fact_map", found)
         return found
 
+    @property
+    def source(self) -> Edition:
+        """Return the edition in the source language."""
+        return self.editions[0]
+
     def edition(self, code: str) -> Edition | None:
         """Return the release's text in one language, if it has it."""
         return next((e for e in self.editions if e.language.code == code), None)
@@ -103,6 +108,10 @@ class Release:
     def page_path(self, code: str) -> str:
         """Return the output path of the release's page in one language."""
         return f"{code}/{self.slug}/index.html" if self.slug else f"{code}/index.html"
+
+    def reference(self, section_id: str) -> str:
+        """Return how the command line names a section of this release: ID, or SLUG/ID."""
+        return f"{self.slug}/{section_id}" if self.slug else section_id
 
 
 def release_folders(content: Path) -> list[tuple[str, Path]]:
@@ -115,37 +124,36 @@ def release_folders(content: Path) -> list[tuple[str, Path]]:
 
 
 def load_release(
-    slug: str, folder: Path, settings: Settings, cache: BuildCache
+    slug: str, folder: Path, settings: Settings, shared: tuple[Name, ...], inside: Path
 ) -> tuple[Release | None, list[Problem]]:
-    """Load a release folder: facts.toml and one folder per language."""
+    """Load a release folder: facts, schedule, its own names and one folder per language.
+
+    `inside` is the project folder: files that link out of it are not read.
+    """
     if slug and not SLUG.match(slug):
-        return None, [
-            Problem(
-                folder,
-                None,
-                f"the release folder name `{slug}` becomes a web address: use only lowercase letters, digits and -",
-            )
-        ]
-    facts, problems = cache.load(folder / "facts.toml", load_facts)
-    schedule, found = cache.load(folder / "schedule.toml", load_schedule)
-    problems = list(problems) + list(found)
+        message = f"the release folder name `{slug}` becomes a web address: use only lowercase letters, digits and -"
+        return None, [Problem(folder, None, message)]
+    if not is_inside(folder, inside):
+        return None, [outside_problem(folder)]
+    facts, problems = load_facts(folder / "facts.toml", settings.currency)
+    schedule, found = load_schedule(folder / "schedule.toml")
+    problems += found
+    names = shared
+    if slug:
+        own, found = load_glossary(folder / "glossary.toml", settings, required=False)
+        names, merged = merge_glossaries(shared, own)
+        problems += found + merged
     editions = []
     for language in settings.languages:
         language_folder = folder / language.code
         if not language_folder.is_dir():
-            problems.append(
-                Problem(
-                    language_folder,
-                    None,
-                    f"the folder for {language.name} is missing",
-                    hint=f"Create {language.code}/ beside facts.toml, with a release.toml and its sections.",
-                )
-            )
+            hint = f"Create {language.code}/ beside facts.toml, with a release.toml and its sections."
+            problems.append(Problem(language_folder, None, f"the folder for {language.name} is missing", hint=hint))
             continue
-        edition, found = load_edition(language_folder, language, cache)
+        edition, found = load_edition(language_folder, language, inside)
         problems += found
         if edition is not None:
             editions.append(edition)
     if len(editions) != len(settings.languages) or schedule is None:
         return None, problems
-    return Release(slug, folder, HashedTuple(sorted(facts.items())), tuple(editions), schedule), problems
+    return Release(slug, folder, tuple(sorted(facts.items())), tuple(editions), schedule, names), problems

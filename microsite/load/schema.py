@@ -41,14 +41,20 @@ def check_table(
     path: Path,
     line_of: Callable[[str], int | None],
     what: str,
+    retired: dict[str, str] | None = None,
 ) -> list[Problem]:
-    """Return a problem for each unknown, missing or wrongly typed key of `table`."""
+    """Return a problem for each unknown, missing or wrongly typed key of `table`.
+
+    `retired` maps keys that an older version knew to what replaced them.
+    """
     problems = []
     for key, value in table.items():
         field = fields.get(key)
         if field is None:
             known = ", ".join(f"`{k}`" for k in fields)
-            hint = " ".join(filter(None, [suggest(key, fields), f"Known keys: {known}."]))
+            hint = (retired or {}).get(key) or " ".join(
+                filter(None, [suggest(key, fields), f"Known keys: {known}."])
+            )
             problems.append(Problem(path, line_of(key), f"unknown key `{key}` in {what}", hint=hint))
         elif not _has_type(value, field.types):
             expected = " or ".join(_TYPE_WORDS.get(t, t.__name__) for t in field.types)
@@ -64,6 +70,8 @@ def check_table(
 
 
 def _has_type(value, types: tuple[type, ...]) -> bool:
+    if object in types:
+        return True  # the caller checks the value itself
     if isinstance(value, bool):
         return bool in types
     if isinstance(value, datetime.datetime):

@@ -10,6 +10,8 @@ from microsite.problems import Problem
 
 _TOMLLIB_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOMLLIB_END = re.compile(r"\s*\(at end of document\)$")
+# Tab, line feed and carriage return are text; the rest of C0, DEL and C1 are not.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def parse_toml(text: str, path: Path, first_line: int = 1) -> tuple[dict | None, list[Problem]]:
@@ -20,7 +22,8 @@ def parse_toml(text: str, path: Path, first_line: int = 1) -> tuple[dict | None,
     """
     try:
         return tomllib.loads(text), []
-    except tomllib.TOMLDecodeError as err:
+    except (tomllib.TOMLDecodeError, ValueError) as err:
+        # tomllib raises ValueError for dates Python cannot hold (year 0).
         message, line = _split_tomllib_message(str(err), text)
         line = line + first_line - 1
         quoted = _line_of(text, line - first_line + 1)
@@ -31,14 +34,41 @@ def parse_toml(text: str, path: Path, first_line: int = 1) -> tuple[dict | None,
         return None, [Problem(path, line, f"this TOML is not valid: {message}", hint=hint)]
 
 
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """Read a text file an editor wrote; return its text, or the problem in their words."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(path, None, "this file is missing")]
+    except IsADirectoryError:
+        return None, [Problem(path, None, "this should be a file, but it is a folder")]
+    except PermissionError:
+        hint = "Check the file's permissions (your user must be allowed to read it)."
+        return None, [Problem(path, None, "this file cannot be read: permission denied", hint=hint)]
+    except OSError as err:
+        return None, [Problem(path, None, f"this file cannot be read: {err.strerror or err}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        hint = "Save it as UTF-8 in your editor (Save As, Encoding: UTF-8)."
+        return None, [Problem(path, line, f"this file is not UTF-8 text ({err.reason})", hint=hint)]
+    # Some editors start UTF-8 files with a byte-order mark; it means nothing here.
+    text = text.removeprefix("\ufeff")
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        message = f"this file contains an invisible control character (U+{ord(control.group(0)):04X}) on line {line}"
+        hint = "Delete it: it usually comes with text copied out of another program. Pages and feeds cannot carry it."
+        return None, [Problem(path, line, message, hint=hint)]
+    return text, []
+
+
 def read_toml(path: Path) -> tuple[dict | None, str, list[Problem]]:
     """Read and parse a TOML file; return data, its text and any problems."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, "", [Problem(path, None, "this file is missing")]
-    except UnicodeDecodeError as err:
-        return None, "", [Problem(path, None, f"this file is not UTF-8 text ({err.reason})")]
+    text, problems = read_text(path)
+    if text is None:
+        return None, "", problems
     data, problems = parse_toml(text, path)
     return data, text, problems
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from microsite.load.content import typeset_release
-from microsite.load.releases import Release
+from microsite.analyse.release import ReleaseSummary
 from microsite.load.settings import Language, Settings
 from microsite.render.metadata import iso, public_url
 from microsite.write.output import Page
@@ -18,11 +17,10 @@ def feed_path(language: Language) -> str:
     return f"{language.code}/feed.xml"
 
 
-def render_feed(settings: Settings, language: Language, releases: list[Release]) -> Page:
+def render_feed(settings: Settings, language: Language, releases: list[ReleaseSummary]) -> Page:
     """Render the Atom feed of one language: newest release first."""
     ET.register_namespace("", ATOM)
     ordered = sorted(releases, key=lambda r: (r.schedule.published, r.slug), reverse=True)
-    main = releases[0] if releases else None
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language.html_lang})
     home = public_url(settings, f"{language.code}/index.html")
     _text(feed, "id", home)
@@ -39,17 +37,14 @@ def render_feed(settings: Settings, language: Language, releases: list[Release])
         {"rel": "self", "type": "application/atom+xml", "href": public_url(settings, feed_path(language))},
     )
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": home})
-    if main is not None:
-        author = ET.SubElement(feed, f"{{{ATOM}}}author")
-        _text(
-            author, "name", typeset_release(main.edition(language.code).release, language.typography).issuer
-        )
+    # The newsroom is the feed's author; each release names who issued it.
+    _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", language.site_name)
     for release in ordered:
-        text = typeset_release(release.edition(language.code).release, language.typography)
+        text = dict(dict(release.texts)[language.code])
         url = public_url(settings, release.page_path(language.code))
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", url)
-        _text(entry, "title", text.headline)
+        _text(entry, "title", text["headline"])
         _text(entry, "published", iso(release.schedule.published))
         _text(entry, "updated", iso(release.schedule.published))
         ET.SubElement(
@@ -57,7 +52,8 @@ def render_feed(settings: Settings, language: Language, releases: list[Release])
             f"{{{ATOM}}}link",
             {"rel": "alternate", "type": "text/html", "hreflang": language.html_lang, "href": url},
         )
-        _text(entry, "summary", text.description)
+        _text(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", text["issuer"])
+        _text(entry, "summary", text["description"])
     ET.indent(feed)
     body = ET.tostring(feed, encoding="unicode", short_empty_elements=True)
     return Page(

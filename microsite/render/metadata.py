@@ -7,8 +7,7 @@ import json
 
 from markupsafe import Markup
 
-from microsite.load.content import typeset_release
-from microsite.load.releases import Release
+from microsite.analyse.release import ReleaseSummary
 from microsite.load.settings import Language, Settings
 
 
@@ -26,7 +25,7 @@ def iso(moment: datetime.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def alternates(settings: Settings, release: Release) -> list[dict]:
+def alternates(settings: Settings, release: ReleaseSummary) -> list[dict]:
     """Return the release's page in every language, plus the x-default page."""
     links = [
         {"hreflang": lang.html_lang, "href": public_url(settings, release.page_path(lang.code))}
@@ -37,9 +36,9 @@ def alternates(settings: Settings, release: Release) -> list[dict]:
     return [*links, {"hreflang": "x-default", "href": default}]
 
 
-def release_metadata(settings: Settings, release: Release, language: Language, noindex: bool) -> dict:
+def release_metadata(settings: Settings, release: ReleaseSummary, language: Language, noindex: bool) -> dict:
     """Return the head metadata of one release page."""
-    text = typeset_release(release.edition(language.code).release, language.typography)
+    text = dict(dict(release.texts)[language.code])
     canonical = public_url(settings, release.page_path(language.code))
     others = [lang for lang in settings.languages if lang != language]
     return {
@@ -48,8 +47,8 @@ def release_metadata(settings: Settings, release: Release, language: Language, n
         "noindex": noindex,
         "og": [
             ("og:type", "article"),
-            ("og:title", text.headline),
-            ("og:description", text.description),
+            ("og:title", text["headline"]),
+            ("og:description", text["description"]),
             ("og:url", canonical),
             ("og:site_name", language.site_name),
             ("og:locale", language.og_locale),
@@ -58,16 +57,16 @@ def release_metadata(settings: Settings, release: Release, language: Language, n
         ],
         "twitter": [
             ("twitter:card", "summary"),
-            ("twitter:title", text.headline),
-            ("twitter:description", text.description),
+            ("twitter:title", text["headline"]),
+            ("twitter:description", text["description"]),
         ],
         "json_ld": json_ld(settings, release, language, canonical),
     }
 
 
-def json_ld(settings: Settings, release: Release, language: Language, canonical: str) -> Markup:
+def json_ld(settings: Settings, release: ReleaseSummary, language: Language, canonical: str) -> Markup:
     """Return the NewsArticle description of a release page, ready for a script element."""
-    text = typeset_release(release.edition(language.code).release, language.typography)
+    text = dict(dict(release.texts)[language.code])
     source = settings.source
     data = {
         "@context": "https://schema.org",
@@ -75,12 +74,12 @@ def json_ld(settings: Settings, release: Release, language: Language, canonical:
         "@id": canonical,
         "url": canonical,
         "mainEntityOfPage": canonical,
-        "headline": text.headline,
-        "description": text.description,
+        "headline": text["headline"],
+        "description": text["description"],
         "datePublished": iso(release.schedule.published),
         "inLanguage": language.html_lang,
-        "publisher": {"@type": "Organization", "name": text.issuer},
-        "sourceOrganization": {"@type": "Organization", "name": text.source},
+        "publisher": {"@type": "Organization", "name": text["issuer"]},
+        "sourceOrganization": {"@type": "Organization", "name": text["source"]},
         "isPartOf": {"@type": "WebSite", "name": language.site_name, "url": settings.base_url},
     }
     translations = [
@@ -96,11 +95,21 @@ def json_ld(settings: Settings, release: Release, language: Language, canonical:
         data["workTranslation"] = translations
     else:
         data["translationOfWork"] = next(t for t in translations if t["inLanguage"] == source.html_lang)
-    # "</" inside a script element would end it early.
-    return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/"))
+    return Markup(script_json(data))
 
 
-def front_door_metadata(settings: Settings, main: Release, noindex: bool) -> dict:
+def script_json(data) -> str:
+    """Return JSON that is safe inside a <script> element, whatever its strings hold.
+
+    "</script>" would end the element, and "<!--" would change how the rest
+    is parsed; < > & only ever occur inside strings, where \\u escapes mean
+    the same characters.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def front_door_metadata(settings: Settings, main: ReleaseSummary, noindex: bool) -> dict:
     """Return the head metadata of the language picker at the site's root."""
     return {
         "canonical": settings.base_url,

@@ -6,10 +6,9 @@ import csv
 import io
 import json
 import textwrap
-from html.parser import HTMLParser
 
-from microsite.load.content import typeset_release
-from microsite.load.facts import format_fact
+from microsite.analyse.format import format_fact
+from microsite.analyse.release import ReleaseRecord, ReleaseSummary
 from microsite.load.releases import Release
 from microsite.load.settings import Language, Settings
 from microsite.render.metadata import iso, public_url
@@ -25,52 +24,9 @@ def kit_path(release: Release, language: Language, name: str) -> str:
     return release.page_path(language.code).replace("index.html", name)
 
 
-class _Blocks(HTMLParser):
-    """Collect the text of a section's HTML as paragraphs, list items and headings."""
-
-    BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "dt", "dd"}
-
-    def __init__(self):
-        super().__init__()
-        self.blocks: list[tuple[str, str]] = []
-        self._current: list[str] | None = None
-        self._kind = ""
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS:
-            self._flush()
-            self._current, self._kind = [], tag
-
-    def handle_endtag(self, tag):
-        if tag in self.BLOCKS:
-            self._flush()
-
-    def handle_data(self, data):
-        if self._current is not None:
-            self._current.append(data)
-
-    def _flush(self):
-        if self._current is not None:
-            text = " ".join("".join(self._current).split())
-            if text:
-                self.blocks.append((self._kind, text))
-        self._current = None
-
-    def close(self):
-        super().close()
-        self._flush()
-
-
-def text_blocks(html: str) -> list[tuple[str, str]]:
-    """Return (kind, text) for each block of an HTML fragment."""
-    parser = _Blocks()
-    parser.feed(html)
-    parser.close()
-    return parser.blocks
-
-
 def render_plain_text(
-    release: Release,
+    record: ReleaseRecord,
+    code: str,
     language: Language,
     sections: list[dict],
     dateline: str,
@@ -78,17 +34,16 @@ def render_plain_text(
     embargo: str | None,
 ) -> str:
     """Return the release as wire copy: headline, dateline, body, source, end mark."""
-    text = typeset_release(release.edition(language.code).release, language.typography)
     wrap = language.typography == "latin"
     out: list[str] = []
     if embargo:
         out += [_fill(embargo.upper() if wrap else embargo, wrap), ""]
-    out += [_fill(text.headline, wrap), "", _fill(text.subhead, wrap), ""]
+    out += [_fill(record.field(code, "headline"), wrap), "", _fill(record.field(code, "subhead"), wrap), ""]
     lead = f"{dateline} -- " if wrap else f"{dateline}——"
     for number, section in enumerate(sections):
         if number:  # the dateline opens the copy; later sections keep their titles
             out += [section["title"], ""]
-        for kind, block in text_blocks(str(section["html"])):
+        for kind, block in section["blocks"]:
             if kind == "li":
                 out.append(_fill(block, wrap, initial="- ", subsequent="  "))
             else:
@@ -114,28 +69,41 @@ def _fill(text: str, wrap: bool, initial: str = "", subsequent: str = "") -> str
     )
 
 
-def render_kit(settings: Settings, release: Release, language: Language, plain_text: str) -> list[Page]:
+def render_kit(
+    settings: Settings, record: ReleaseRecord, summary: ReleaseSummary, language: Language, plain_text: str
+) -> list[Page]:
     """Return the press-kit files of one release in one language."""
-    facts = release.facts
-    rows = [
-        {"id": fid, "type": f.type, "value": f.machine_value(), "text": format_fact(f, language)}
-        for fid, f in facts
-    ]
+    release = record.release
+    code = language.code
+    rows = []
+    for fact_id, fact in release.facts:
+        label = record.passage(code, f"label:{fact_id}")
+        rows.append(
+            {
+                "id": fact_id,
+                "type": fact.type,
+                "value": fact.machine_value(),
+                "qualifier": fact.qualifier,
+                "unit": fact.unit or fact.currency,
+                "text": format_fact(fact, language),
+                "label": label.text if label else "",
+            }
+        )
     table = io.StringIO()
-    writer = csv.DictWriter(table, fieldnames=["id", "type", "value", "text"], lineterminator="\r\n")
+    writer = csv.DictWriter(table, fieldnames=list(rows[0]) if rows else ["id"], lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
-    text = typeset_release(release.edition(language.code).release, language.typography)
+    text = dict(dict(summary.texts)[code])
     document = {
         "release": {
-            "headline": text.headline,
+            "headline": text["headline"],
             "language": language.html_lang,
             "published": iso(release.schedule.published),
-            "url": public_url(settings, release.page_path(language.code)),
-            "issuer": text.issuer,
-            "source": text.source,
+            "url": public_url(settings, release.page_path(code)),
+            "issuer": text["issuer"],
+            "source": text["source"],
         },
-        "facts": [{**row, "value": _json_value(f)} for row, (_, f) in zip(rows, facts)],
+        "facts": [{**row, "value": _json_value(f)} for row, (_, f) in zip(rows, release.facts)],
     }
     return [
         Page(kit_path(release, language, "release.txt"), plain_text.encode("utf-8")),
@@ -152,6 +120,6 @@ def _json_value(fact):
     value = fact.machine_value()
     if fact.type in ("count", "duration", "year"):
         return int(value)
-    if fact.type in ("multiplier", "percent", "money", "capacity"):
+    if fact.type in ("multiplier", "percent", "money", "quantity"):
         return float(value) if "." in value else int(value)
     return value

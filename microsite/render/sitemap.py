@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from microsite.load.releases import Release
+from microsite.analyse.release import ReleaseSummary
 from microsite.load.settings import Settings
 from microsite.render.metadata import alternates, public_url
 from microsite.write.output import Page
@@ -13,7 +13,7 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
-def render_sitemap(settings: Settings, releases: list[Release]) -> Page:
+def render_sitemap(settings: Settings, releases: list[ReleaseSummary]) -> Page:
     """List every published page, each with its language alternates."""
     ET.register_namespace("", SITEMAP)
     ET.register_namespace("xhtml", XHTML)

@@ -6,19 +6,14 @@ import gzip
 
 import brotli
 
-from microsite.cache import BuildCache
 from microsite.write.output import Page
 
 TEXT_SUFFIXES = (".html", ".css", ".xml", ".txt", ".json", ".csv", ".svg", ".js")
 
 
-def compressed_copies(pages: list[Page], cache: BuildCache) -> list[Page]:
+def compressed_copies(pages: list[Page]) -> list[Page]:
     """Return a .gz and a .br copy of every text file, identical from build to build."""
-    copies = []
-    for page in pages:
-        if page.path.endswith(TEXT_SUFFIXES):
-            copies += cache.remember(("compressed", page), lambda p=page: _compress(p))
-    return copies
+    return [copy for page in pages if page.path.endswith(TEXT_SUFFIXES) for copy in _compress(page)]
 
 
 def _compress(page: Page) -> list[Page]:

@@ -1,12 +1,26 @@
-"""Write the rendered site: into a fresh folder beside the target, then swap."""
+"""Write the rendered site: into a fresh folder beside the target, then swap, all or nothing.
+
+The generator only ever replaces or deletes folders it wrote itself: each
+carries a marker file naming the generator and listing its files. A target
+that exists without one (the project, content/, a folder of someone's
+files) is refused, never emptied.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import hashlib
+import json
 import os
+import posixpath
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+MARKER = ".microsite-build.json"
+GENERATOR = "microsite"
 
 
 @dataclass(frozen=True)
@@ -17,6 +31,56 @@ class Page:
     content: bytes
 
 
+class OutputRefused(Exception):
+    """The output folder cannot be written without harm; the message says why, for the editor."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def check_target(target: Path, project_root: Path) -> None:
+    """Refuse an output folder that is, holds or lies in the project's sources, or is not ours."""
+    target, root = target.resolve(), project_root.resolve()
+    sources = [root / name for name in ("content", "templates", "locales", ".git", "microsite", "tests")]
+    if target == root or root.is_relative_to(target):
+        raise OutputRefused(f"{target} holds the project itself: the build would replace it", "Use --out site (the default) or another new folder.")
+    for source in sources:
+        if target.is_relative_to(source):
+            raise OutputRefused(f"{target} is inside the project's {source.name}/ folder", "Use --out site (the default) or a folder outside the sources.")
+    if target.exists() and not target.is_dir():
+        raise OutputRefused(f"{target} is a file, not a folder", "Choose a folder name for --out.")
+    if target.is_dir() and not is_ours(target):
+        if any(target.iterdir()):
+            raise OutputRefused(
+                f"{target} already exists and was not written by this generator: it would be replaced",
+                "Choose a new or empty folder, or delete this one yourself if you are sure.",
+            )
+
+
+def is_ours(folder: Path) -> bool:
+    """Tell whether a folder was written by this generator (it carries the marker)."""
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(marker, dict) and marker.get("generator") == GENERATOR
+
+
+def safe_path(path: str) -> bool:
+    """Tell whether an output path stays inside the output folder."""
+    normal = posixpath.normpath(path)
+    return (
+        bool(path)
+        and "\\" not in path
+        and "\0" not in path
+        and not path.startswith("/")
+        and normal == path
+        and not normal.startswith("..")
+        and path != MARKER
+    )
+
+
 def write_site(pages: list[Page], target: Path) -> None:
     """Replace `target` with a folder holding exactly `pages`, all or nothing.
 
@@ -24,18 +88,40 @@ def write_site(pages: list[Page], target: Path) -> None:
     failure at any point leaves the previous site exactly as it was.
     """
     target = target.resolve()
+    unsafe = [page.path for page in pages if not safe_path(page.path)]
+    if unsafe:
+        raise OutputRefused(f"the build made a file path outside the site: {unsafe[0]!r}", "This is a bug in the generator.")
     target.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
+        _write_marker(staging, {})
+        manifest = {}
         for page in pages:
             destination = staging / page.path
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(page.content)
+            manifest[page.path] = hashlib.sha256(page.content).hexdigest()
+        _write_marker(staging, manifest)
         _normalise_modes(staging)
         _swap(staging, target)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging.exists() and is_ours(staging):
+            shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _write_marker(folder: Path, manifest: dict[str, str]) -> None:
+    document = {"generator": GENERATOR, "files": dict(sorted(manifest.items()))}
+    (folder / MARKER).write_text(json.dumps(document, indent=0) + "\n", encoding="utf-8")
+
+
+def clean_leftovers(target: Path) -> None:
+    """Delete staging folders that a killed build left beside `target` (only ones this generator wrote)."""
+    for pattern in (f".{target.name}.new-*", f".{target.name}.old-*"):
+        for leftover in target.parent.glob(pattern):
+            if leftover.is_dir() and is_ours(leftover):
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _normalise_modes(folder: Path) -> None:
@@ -49,50 +135,37 @@ def _swap(staging: Path, target: Path) -> None:
     if not target.exists():
         os.replace(staging, target)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    os.replace(target, retired / target.name)
+    if _exchange(staging, target):
+        # The old site now sits at the staging path; it is ours to delete.
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    # Without an atomic exchange: move the old site aside, put the new one in
+    # place, and only then delete the old one. If putting it back fails too,
+    # the old site stays where it was moved, and the error says where.
+    retired = target.parent / f".{target.name}.old-{staging.name.rsplit('-', 1)[-1]}"
+    os.replace(target, retired)
     try:
         os.replace(staging, target)
     except BaseException:
-        os.replace(retired / target.name, target)
+        try:
+            os.replace(retired, target)
+        except OSError as err:
+            raise OutputRefused(f"the new site could not be put in place, and the old one is now at {retired}", f"Move it back by hand: {err}") from err
         raise
-    finally:
-        shutil.rmtree(retired, ignore_errors=True)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
-def update_site(pages: list[Page], target: Path, previous: dict[str, bytes]) -> list[str]:
-    """Rewrite only the files of `target` that differ from the last build's; return them.
-
-    Each file is replaced atomically, so a browser never reads half a page.
-    The folder ends up exactly as write_site would have left it.
-    """
-    changed = []
-    current = {page.path: page.content for page in pages}
-    for page in pages:
-        if previous.get(page.path) != page.content:
-            _replace_file(target / page.path, page.content)
-            changed.append(page.path)
-    for stale in sorted(set(previous) - set(current)):
-        (target / stale).unlink(missing_ok=True)
-        _remove_empty_parents((target / stale).parent, target)
-        changed.append(stale)
-    return changed
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
 
 
-def _replace_file(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2); return False where the system cannot."""
+    name = ctypes.util.find_library("c")
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _remove_empty_parents(folder: Path, top: Path) -> None:
-    while folder != top and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
+        libc = ctypes.CDLL(name or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0

@@ -1,0 +1,132 @@
+"""What one file cannot check alone: fact references, forms, key figures, coverage, dates."""
+
+from __future__ import annotations
+
+from microsite.analyse.format import fact_format_problem
+from microsite.analyse.markup import FACT_REF, parse_reference
+from microsite.check.translations import check_translation_state
+from microsite.load.content import RELEASE_KEYS, Edition
+from microsite.load.facts import ID_PATTERN, Fact
+from microsite.load.releases import Release
+from microsite.load.schema import suggest
+from microsite.problems import WARNING, Problem
+
+
+def validate_release(release: Release) -> list[Problem]:
+    """Check one release: facts each language can write, references, key figures, coverage."""
+    facts = release.fact_map
+    problems = _release_date(release) + _facts_written(release)
+    source = release.source
+    for edition in release.editions:
+        problems += _references(edition, facts)
+        problems += _figures(edition, source, facts)
+        if edition is not source:
+            problems += _coverage(edition, source, release)
+    return problems
+
+
+def _release_date(release: Release) -> list[Problem]:
+    fact = release.fact_map.get("release_date")
+    path = release.folder / "facts.toml"
+    if fact is None or fact.type != "date":
+        hint = '[release_date]\ntype = "date"\nvalue = 2024-05-20'
+        message = 'the facts need a `release_date` of type "date": the dateline shows it'
+        return [Problem(path, fact.line if fact else None, message, hint=hint)]
+    published = release.schedule.published
+    if published.date() != fact.value:
+        message = f"`published` is on {published.date().isoformat()} but the fact `release_date` says {fact.value.isoformat()}"
+        hint = "The dateline and the publication date must agree: correct one of them."
+        return [Problem(release.schedule.path, release.schedule.published_line, message, hint=hint)]
+    return []
+
+
+def _facts_written(release: Release) -> list[Problem]:
+    # A unit or a qualifier that some language's style cannot write is the
+    # fact's problem, reported once at the fact.
+    problems = []
+    for fact_id, fact in release.facts:
+        for edition in release.editions:
+            found = fact_format_problem(fact, edition.language)
+            if found:
+                path = release.folder / "facts.toml"
+                message = f"the fact `{fact_id}` cannot be written in {edition.language.name}: {found.message}"
+                problems.append(Problem(path, fact.line, message, hint=found.hint))
+                break
+    return problems
+
+
+def _references(edition: Edition, facts: dict[str, Fact]) -> list[Problem]:
+    problems = []
+    for section in edition.sections:
+        problems += check_references(section.body, section.path, section.body_line, facts, edition)
+        problems += check_references(section.title, section.path, section.title_line, facts, edition)
+    text = edition.release
+    for key in RELEASE_KEYS:
+        problems += check_references(getattr(text, key), text.path, text.line(key) or 1, facts, edition)
+    for fact_id, label in text.figures:
+        problems += check_references(label, text.path, text.line(fact_id) or 1, facts, edition)
+    return problems
+
+
+def check_references(text: str, path, first_line: int, facts: dict[str, Fact], edition: Edition) -> list[Problem]:
+    """Return a problem for each [[reference]] of a text that cannot be written: unknown, malformed, wrong form."""
+    problems = []
+    if "[[" not in text:
+        return problems
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        for match in FACT_REF.finditer(line):
+            fact_id, form = parse_reference(match.group(1))
+            where = f"[[{match.group(1)}]]"
+            if not ID_PATTERN.match(fact_id):
+                hint = "Write a fact's id between double brackets, such as [[high_tech_firms]], with no spaces."
+                problems.append(Problem(path, number, f"{where} is not a fact reference", hint=hint))
+            elif fact_id not in facts:
+                hint = suggest(fact_id, facts) or "Fact ids are the [names] in facts.toml."
+                problems.append(Problem(path, number, f"unknown fact `{fact_id}` in {where}", hint=hint))
+            elif form:
+                found = fact_format_problem(facts[fact_id], edition.language, form)
+                if found:
+                    message = f"{where} cannot be written in {edition.language.name}: {found.message}"
+                    problems.append(Problem(path, number, message, hint=found.hint))
+    return problems
+
+
+def _figures(edition: Edition, source: Edition, facts: dict[str, Fact]) -> list[Problem]:
+    release = edition.release
+    problems = []
+    source_ids = dict(source.release.figures)
+    for fact_id, line in release.figure_lines:
+        if fact_id not in facts:
+            hint = suggest(fact_id, facts)
+            problems.append(Problem(release.path, line, f"unknown fact `{fact_id}` in [figures]", hint=hint))
+        elif edition is not source and fact_id not in source_ids:
+            message = f"figure `{fact_id}` is not in the {source.language.name} key figures, so it is not shown"
+            problems.append(Problem(release.path, line, message, WARNING))
+    if edition is not source:
+        labels = dict(release.figures)
+        for fact_id, _label in source.release.figures:
+            if fact_id not in labels:
+                message = f"no {edition.language.name} label for the key figure `{fact_id}`: the {source.language.name} label is shown"
+                problems.append(Problem(release.path, None, message, WARNING, kind="missing-translation"))
+    return problems
+
+
+def _coverage(edition: Edition, source: Edition, release: Release) -> list[Problem]:
+    problems = []
+    for section in source.sections:
+        if edition.section(section.id) is None:
+            target = edition.release.path.parent / section.path.name
+            message = f"section `{section.id}` has no {edition.language.name} translation: the {source.language.name} text is shown with a notice"
+            hint = f'Add {target.parent.name}/{target.name} with id = "{section.id}".'
+            problems.append(Problem(section.path, section.id_line, message, WARNING, hint=hint, kind="missing-translation"))
+    for section in edition.sections:
+        original = source.section(section.id)
+        if original is not None:
+            problems += check_translation_state(original, section, edition.language.name, release.reference(section.id))
+        else:
+            hint = suggest(section.id, [s.id for s in source.sections]) or (
+                f"Every translated section needs a {source.language.name} original with the same id."
+            )
+            message = f"section id `{section.id}` matches no {source.language.name} section"
+            problems.append(Problem(section.path, section.id_line, message, hint=hint))
+    return problems
