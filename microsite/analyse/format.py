@@ -88,10 +88,11 @@ def _multiplier(fact: Fact, style: Style, locale: Locale, form: str) -> str:
 
 
 def _money(fact: Fact, style: Style, locale: Locale, form: str) -> str:
-    amount = _compact(fact.value, style, locale, exact=False, decimals=fact.decimals)
-    amount = amount or number(fact.value, _decimals(fact, fact.value), style, locale)
+    scaled = _compact(fact.value, style, locale, exact=False, decimals=fact.decimals)
+    amount = scaled or number(fact.value, _decimals(fact, fact.value), style, locale)
     currency = dict(style.currencies).get(fact.currency) or get_currency_name(fact.currency, 2, locale)
-    return style.money.replace("{}", amount).replace("{currency}", currency)
+    pattern = style.money_scaled if scaled else style.money
+    return pattern.replace("{}", amount).replace("{currency}", currency)
 
 
 def _quantity(fact: Fact, style: Style, locale: Locale, form: str) -> str:

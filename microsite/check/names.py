@@ -55,7 +55,7 @@ class NameIndex:
             for name in self.names:
                 for form in {self.form(name, code), _normal(name.form(code))} - {""}:
                     by_form[form].append(name)
-            # Longest first, so "LONGi Green Energy" wins over "LONGi".
+            # Longest first, so "Acme Solar Power Co." wins over "Acme".
             forms = sorted(by_form, key=len, reverse=True)
             pattern = re.compile("|".join(_bounded(f) for f in forms)) if forms else None
             self._patterns[code] = (pattern, dict(by_form))

@@ -49,6 +49,7 @@ _STYLE_FIELDS = {
     "multiplier_words": Field(TABLE, False),
     "change": Field(TABLE, False),
     "money": Field(TEXT),
+    "money_scaled": Field(TEXT, False),
     "currencies": Field(TABLE, False),
     "compact": Field(TEXT),
     "compact_from": Field((int,)),
@@ -85,6 +86,7 @@ class Style:
     multiplier_words: tuple[tuple[Decimal, str], ...]
     change: tuple[tuple[Decimal, str], ...]
     money: str
+    money_scaled: str  # with a scale word, where the language needs another pattern: "3,6 milliards de yuans"
     currencies: tuple[tuple[str, str], ...]
     compact: str
     compact_from: int
@@ -245,8 +247,9 @@ def _read_style(table: dict, path: Path, text: str, header: int | None, where: s
     if problems:
         return None, problems
     values = dict(table)
+    values.setdefault("money_scaled", table["money"])
     for key, check in _STYLE_CHECKS.items():
-        value, message = check(table.get(key))
+        value, message = check(values.get(key))
         if message:
             hint = _STYLE_HINTS.get(key, "")
             problems.append(Problem(path, line_of(key), f"`{key}` in the style of {where} {message}", hint=hint))
@@ -348,6 +351,7 @@ _STYLE_CHECKS = {
     "multiplier_words": _by_number,
     "change": _by_number,
     "money": _money,
+    "money_scaled": _money,
     "currencies": _currencies,
     "compact": _choice(("long", "short")),
     "compact_from": _positive,
