@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -92,3 +93,26 @@ def built_site(tmp_path_factory) -> Path:
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     return project / "site"
+
+
+def run_check(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `python build.py check ARGS` in a project folder."""
+    return run_build(project, "check", *args)
+
+
+def findings(project: Path, *args: str) -> list[dict]:
+    """Return what `check --format json` finds, notices left out."""
+    result = run_check(project, "--format", "json", *args)
+    return [f for f in json.loads(result.stdout)["findings"] if f["severity"] != "notice"]
+
+
+def append(project: Path, relative: str, text: str) -> None:
+    """Add a paragraph at the end of a file of the project."""
+    path = project / relative
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    """A private copy of the minimal fixture project, with the engine."""
+    return fixture_project(tmp_path / "minimal", "minimal")

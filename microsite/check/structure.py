@@ -17,7 +17,7 @@ from microsite.problems import ERROR, WARNING, Problem
 SECTION_TITLE_LEVEL = 2  # the template shows each section's title as h2
 # Our own HTML, written by Jinja with double-quoted, escaped attributes: a
 # pattern reads it exactly, at a fraction of the cost of an HTML parser.
-_ATTRIBUTE = re.compile(r'\s(id|href)="([^"]*)"')
+_ATTRIBUTE = re.compile(r'\s(id|href|src)="([^"]*)"')
 _DATELINE = re.compile(r'<p class="dateline">[^<]*<time[^>]*\sdatetime="([^"]*)"')
 
 
@@ -164,6 +164,6 @@ def resolve(page: str, href: str, site_path: str) -> tuple[str, str] | None:
 def _broken(record: ReleaseRecord, code: str, page: str, href: str, what: str, templates: Path) -> Problem:
     for section in record.release.edition(code).sections:
         for number, line in enumerate(section.body.split("\n"), start=section.body_line):
-            if f"]({href}" in line or f"<{href}>" in line:
+            if f"]({href}" in line or f"<{href}>" in line or f"]: {href}" in line:
                 return Problem(section.path, number, f"the link {href!r} {what}", WARNING, kind="broken-link")
     return Problem(templates, None, f"the link {href!r} on {page} {what}", WARNING, kind="broken-link")

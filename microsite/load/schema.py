@@ -31,7 +31,10 @@ class Field:
 
 def suggest(word: str, choices) -> str:
     """Return a "Did you mean …?" hint for a misspelled key or id, or ''."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    choices = sorted(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    # "zh" for "zh-hans": a short form of a longer name is no typo, but still meant it.
+    close = close or [c for c in choices if word and c.startswith(word)][:1]
     return f"Did you mean `{close[0]}`?" if close else ""
 
 
