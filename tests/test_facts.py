@@ -1,4 +1,4 @@
-"""Every fact, formatted in every language: golden values.
+"""Every kind of fact, written in every language: golden values kept as data beside the fixtures.
 
 A Babel upgrade or a style change that alters how any figure is written must
 fail here, so that a person decides whether the new form is right.
@@ -7,125 +7,167 @@ fail here, so that a person decides whether the new form is right.
 from __future__ import annotations
 
 import datetime
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from microsite.load.facts import Fact, format_fact, load_facts
+from microsite.analyse.format import FormatError, format_fact
+from microsite.load.facts import Fact, load_facts
 from microsite.load.settings import load_settings
 
-from .conftest import ROOT
+from .conftest import FIXTURES
 
-GOLDEN = {
-    # fact id: (English, Chinese)
-    "release_date": ("March 24, 2023", "2023年3月24日"),
-    "report_year": ("2022", "2022年"),
-    "baseline_year": ("2021", "2021年"),
-    "new_tech_firms_multiple": ("1.8 times", "1.8倍"),
-    "achievement_firms_multiple": ("2.5 times", "2.5倍"),
-    "high_tech_firms": ("490", "490"),
-    "high_tech_firms_multiple": ("2.2 times", "2.2倍"),
-    "fortune_500_firms": ("18", "18"),
-    "leading_chinese_firms": ("24", "24"),
-    "industrial_investment_growth": ("81.6 percent", "81.6%"),
-    "large_firm_output_growth": ("20.4 percent", "20.4%"),
-    "high_tech_output_growth": ("23.1 percent", "23.1%"),
-    "industrial_belts": ("one", "1"),
-    "industrial_parks": ("10", "10"),
-    "key_industrial_chains": ("12", "12"),
-    "longi_project_month": ("January 2023", "2023年1月"),
-    "wafer_capacity": ("100 GW", "100GW"),
-    "cell_capacity": ("50 GW", "50GW"),
-    "longi_project_investment": ("45.2 billion yuan", "452亿元"),
-    "longi_earlier_investment": ("32.8 billion yuan", "328亿元"),
-    "high_level_talent": ("253", "253"),
-    "incubator_professionals": ("22,147", "22147"),
-    "capital_market_month": ("February 2023", "2023年2月"),
-    "action_plan_date": ("March 14, 2023", "2023年3月14日"),
-    "action_plan_term": ("three-year", "三年"),
-    "sensor_cost_cut": ("20 percent", "20%"),
-    "sensecraft_arrival_month": ("March 2022", "2022年3月"),
-    "sensecraft_fitout_month": ("July 2022", "2022年7月"),
-    "first_line_month": ("November 2022", "2022年11月"),
-    "first_delivery_lag": ("one month", "一个月"),
-}
+FIGURES = FIXTURES / "every-fact-type"
+GOLDEN = tomllib.loads((FIGURES / "golden.toml").read_text(encoding="utf-8"))
+SETTINGS = load_settings(FIGURES / "content" / "site.toml")
+FRENCH = load_settings(FIXTURES / "three-languages" / "content" / "site.toml").language("fr")
+
+
+def language(code: str):
+    return SETTINGS.language(code)
 
 
 @pytest.fixture(scope="module")
-def settings():
-    return load_settings(ROOT / "content" / "site.toml")
-
-
-@pytest.fixture(scope="module")
-def facts():
-    facts, problems = load_facts(ROOT / "content" / "facts.toml")
+def facts() -> dict[str, Fact]:
+    facts, problems = load_facts(FIGURES / "content" / "facts.toml", SETTINGS.currency)
     assert problems == []
     return facts
 
 
-def test_golden_table_covers_every_fact(facts):
-    assert sorted(GOLDEN) == sorted(facts)
+def test_golden_values_cover_every_fact_in_every_language(facts):
+    for code in ("en", "zh-hans"):
+        assert {key.partition(":")[0] for key in GOLDEN[code]} == set(facts), code
 
 
-@pytest.mark.parametrize("fact_id", sorted(GOLDEN))
-def test_fact_is_written_as_each_language_writes_it(fact_id, facts, settings):
-    english, chinese = (format_fact(facts[fact_id], language) for language in settings.languages)
-    assert (english, chinese) == GOLDEN[fact_id]
-
-
-def language(settings, code):
-    return next(lang for lang in settings.languages if lang.code == code)
+@pytest.mark.parametrize(("code", "key"), [(code, key) for code in ("en", "zh-hans") for key in GOLDEN[code]])
+def test_fact_is_written_as_each_language_writes_it(facts, code, key):
+    fact_id, _, form = key.partition(":")
+    assert format_fact(facts[fact_id], language(code), form) == GOLDEN[code][key]
 
 
 @pytest.mark.parametrize(
-    ("fact", "english", "chinese"),
+    ("fact", "english", "chinese", "french"),
     [
         # Half up, as readers round: Babel alone would give 1.8 (half to even).
-        (Fact("x", "multiplier", Decimal("1.85"), 1, decimals=1), "1.9 times", "1.9倍"),
-        (Fact("x", "percent", Decimal("81.65"), 1, decimals=1), "81.7 percent", "81.7%"),
+        (Fact("x", "multiplier", Decimal("1.85"), 1, decimals=1), "1.9 times", "1.9倍", "1,9 fois"),
+        (Fact("x", "percent", Decimal("81.65"), 1, decimals=1), "81.7 percent", "81.7%", "81,7\u00a0%"),
         # A published 2.0 keeps its decimal when asked to.
-        (Fact("x", "multiplier", Decimal("2.0"), 1, decimals=1), "2.0 times", "2.0倍"),
-        # Money: billions in English, 亿 in Chinese, no carry-over surprises.
-        (Fact("x", "money", Decimal("99999999"), 1), "0.1 billion yuan", "1亿元"),
-        (Fact("x", "money", Decimal("1250000000"), 1), "1.25 billion yuan", "12.5亿元"),
-        # Counts: AP style spells out below ten in English only.
-        (Fact("x", "count", 9, 1), "nine", "9"),
-        (Fact("x", "count", 1234567, 1), "1,234,567", "1234567"),
-        (Fact("x", "duration", 2, 1, unit="month"), "two months", "两个月"),
-        (Fact("x", "duration", 12, 1, unit="month"), "12 months", "12个月"),
-        (Fact("x", "month", (2023, 12), 1), "December 2023", "2023年12月"),
-        (Fact("x", "date", datetime.date(2023, 1, 5), 1), "January 5, 2023", "2023年1月5日"),
+        (Fact("x", "percent", Decimal("2.0"), 1, decimals=1), "2.0 percent", "2.0%", "2,0\u00a0%"),
+        # The scale comes from the value, and rounding never leaves "1000万" or "0.1 billion".
+        (
+            Fact("x", "money", Decimal("99999999"), 1, currency="CNY"),
+            "100 million yuan",
+            "1亿元",
+            "100 millions de yuans",
+        ),
+        (
+            Fact("x", "money", Decimal("1250000000"), 1, currency="CNY"),
+            "1.25 billion yuan",
+            "12.5亿元",
+            "1,25 milliard de yuans",
+        ),
+        (
+            Fact("x", "money", Decimal("2500000000000"), 1, currency="CNY"),
+            "2.5 trillion yuan",
+            "2.5万亿元",
+            "2,5 billions de yuans",
+        ),
+        (
+            Fact("x", "money", Decimal("45000"), 1, currency="CNY"),
+            "45,000 yuan",
+            "4.5万元",
+            "45\u202f000 yuans",
+        ),
+        # Counts: spelled out below ten where the style says so; round millions scaled.
+        (Fact("x", "count", 9, 1), "nine", "9", "neuf"),
+        (Fact("x", "count", 1234567, 1), "1,234,567", "1234567", "1\u202f234\u202f567"),
+        (Fact("x", "count", 3_000_000, 1), "3 million", "300万", "3 millions"),
+        (Fact("x", "duration", 2, 1, unit="month"), "two months", "两个月", "deux mois"),
+        (Fact("x", "duration", 12, 1, unit="month"), "12 months", "12个月", "12 mois"),
+        (Fact("x", "month", (2023, 12), 1), "December 2023", "2023年12月", "décembre 2023"),
+        (
+            Fact("x", "date", datetime.date(2023, 1, 5), 1),
+            "January 5, 2023",
+            "2023年1月5日",
+            "5 janvier 2023",
+        ),
+        (
+            Fact("x", "quantity", Decimal("2.5"), 1, unit="energy-kilowatt-hour"),
+            "2.5 kWh",
+            "2.5千瓦时",
+            "2,5\u202fkWh",
+        ),
+        (Fact("x", "count", 60, 1, qualifier="nearly"), "nearly 60", "近60", "près de 60"),
     ],
 )
-def test_formatting_rules(fact, english, chinese, settings):
-    assert format_fact(fact, language(settings, "en")) == english
-    assert format_fact(fact, language(settings, "zh-hans")) == chinese
+def test_formatting_rules(fact, english, chinese, french):
+    assert format_fact(fact, language("en")) == english
+    assert format_fact(fact, language("zh-hans")) == chinese
+    assert format_fact(fact, FRENCH) == french
+
+
+def test_a_form_the_language_cannot_write_is_refused_with_a_hint():
+    with pytest.raises(FormatError) as caught:
+        format_fact(Fact("x", "multiplier", Decimal("1.8"), 1), language("en"), "change")
+    assert "1.8 cannot be written as a change" in caught.value.message
+    with pytest.raises(FormatError):
+        format_fact(Fact("x", "count", 3, 1), language("en"), "adjective")
+    with pytest.raises(FormatError) as unit:
+        format_fact(Fact("x", "quantity", Decimal(1), 1, unit="power-gigawat"), language("en"))
+    assert "power-gigawat" in unit.value.message
 
 
 def test_machine_values_are_language_neutral(facts):
-    assert facts["longi_project_investment"].machine_value() == "45200000000"
-    assert facts["industrial_investment_growth"].machine_value() == "81.6"
-    assert facts["longi_project_month"].machine_value() == "2023-01"
-    assert facts["release_date"].machine_value() == "2023-03-24"
+    assert facts["big_money"].machine_value() == "50000000000"
+    assert facts["share"].machine_value() == "59.6"
+    assert facts["opening_month"].machine_value() == "2024-01"
+    assert facts["release_date"].machine_value() == "2024-06-01"
+    assert facts["base_year"].machine_value() == "2023"
 
 
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
         ('[a]\ntype = "count"\nvalue = "490"\n', "does not suit its type `count`"),
+        ('[a]\ntype = "count"\nvalue = true\n', "does not suit its type `count`: True"),
         ('[a]\ntype = "cout"\nvalue = 490\n', "unknown type `cout`"),
+        ('[a]\ntype = "capacity"\nvalue = 100\n', "unknown type `capacity`"),
         ('[a]\ntype = "month"\nvalue = "2023-13"\n', 'should be a month written "YYYY-MM"'),
-        ('[a]\ntype = "duration"\nvalue = 3\n', "a duration needs unit"),
+        ('[a]\ntype = "month"\nvalue = "0000-01"\n', 'should be a month written "YYYY-MM"'),
+        ('[a]\ntype = "year"\nvalue = 0\n', "should be a year between 1 and 9999"),
+        ('[a]\ntype = "year"\nvalue = 10000\n', "should be a year between 1 and 9999"),
+        ('[a]\ntype = "date"\nvalue = 0000-01-01\n', "this TOML is not valid"),
+        ('[a]\ntype = "percent"\nvalue = nan\n', "should be a number, not nan"),
+        ('[a]\ntype = "percent"\nvalue = inf\n', "should be a number, not inf"),
+        ('[a]\ntype = "money"\nvalue = 1e308\n', "is too large for a figure"),
+        ('[a]\ntype = "count"\nvalue = -3\n', "should not be negative"),
+        ('[a]\ntype = "multiplier"\nvalue = 0\n', "should be more than zero"),
+        ('[a]\ntype = "duration"\nvalue = 3\n', "a duration needs a unit"),
+        ('[a]\ntype = "quantity"\nvalue = 3\n', "a quantity needs its unit"),
+        ('[a]\ntype = "count"\nvalue = 3\nunit = "year"\n', "only a duration or a quantity has a unit"),
+        ('[a]\ntype = "count"\nvalue = 3\nqualifier = "nearlyy"\n', "unknown qualifier 'nearlyy'"),
+        ('[a]\ntype = "date"\nvalue = 2024-01-01\nqualifier = "about"\n', "a date cannot have a qualifier"),
+        ('[a]\ntype = "money"\nvalue = 3\ncurrency = "yuan"\n', "an amount of money needs its currency"),
         ('[a]\ntype = "count"\nvalue = 3\nvalu = 4\n', "unknown key `valu`"),
         ('[a]\ntype = "count"\n', "has no `value`"),
+        ("a = 3\n", "should be a table [a]"),
+        ('[A-b]\ntype = "count"\nvalue = 3\n', "should use only lowercase letters"),
     ],
 )
 def test_bad_fact_is_reported_with_its_line(tmp_path: Path, toml, message):
     path = tmp_path / "facts.toml"
     path.write_text(toml, encoding="utf-8")
-    facts, problems = load_facts(path)
+    facts, problems = load_facts(path, "CNY")
     assert facts == {}
     assert len(problems) == 1
     assert message in problems[0].message
     assert problems[0].line is not None and problems[0].line >= 1
+
+
+def test_a_retired_type_says_what_replaced_it(tmp_path: Path):
+    path = tmp_path / "facts.toml"
+    path.write_text('[a]\ntype = "capacity"\nvalue = 100\n', encoding="utf-8")
+    (problem,) = load_facts(path)[1]
+    assert 'type = "quantity" and unit = "power-gigawatt"' in problem.hint
