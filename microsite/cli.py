@@ -69,18 +69,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     build = commands.add_parser("build", help="build the site into site/ (the default)")
-    build.add_argument("--out", type=Path, help="write the site here instead of site/ (a new folder, or one this command wrote)")
+    build.add_argument(
+        "--out",
+        type=Path,
+        help="write the site here instead of site/ (a new folder, or one this command wrote)",
+    )
     build.add_argument(
         "--preview",
         action="store_true",
         help="build even while a release is under embargo: every page is marked and kept out of search engines, sitemap and feeds",
     )
-    build.add_argument("--compress", action="store_true", help="also write .gz and .br copies of every text file, for hosts that serve them")
-    build.add_argument("--base-url", metavar="URL", type=_url, help="the public address of the site for this build (overrides content/site.toml)")
+    build.add_argument(
+        "--compress",
+        action="store_true",
+        help="also write .gz and .br copies of every text file, for hosts that serve them",
+    )
+    build.add_argument(
+        "--base-url",
+        metavar="URL",
+        type=_url,
+        help="the public address of the site for this build (overrides content/site.toml)",
+    )
     build.set_defaults(run=run_build)
-    check = commands.add_parser("check", help="check the content as a careful bilingual editor would, without writing the site")
-    check.add_argument("--strict", action="store_true", help="count warnings (and a placeholder address) as errors: for publishing and CI")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="a report for people (default) or JSON for machines")
+    check = commands.add_parser(
+        "check", help="check the content as a careful bilingual editor would, without writing the site"
+    )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="count warnings (and a placeholder address) as errors: for publishing and CI",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="a report for people (default) or JSON for machines",
+    )
     check.add_argument(
         "--mark-reviewed",
         metavar="SECTION",
@@ -90,12 +114,24 @@ def _parser() -> argparse.ArgumentParser:
         help="record that the translations of SECTION (its id, or SLUG/ID for a further release) match the original as it is now",
     )
     check.add_argument("--language", metavar="CODE", help="with --mark-reviewed: only this language")
-    check.add_argument("--base-url", metavar="URL", type=_url, help="check as if the site were published at URL")
-    check.add_argument("--ignore", metavar="KIND", action="append", default=[], help="leave out findings of this kind (as shown in [brackets]); never errors")
-    check.add_argument("--preview", action="store_true", help="check as a marked preview: an embargo is not an error")
+    check.add_argument(
+        "--base-url", metavar="URL", type=_url, help="check as if the site were published at URL"
+    )
+    check.add_argument(
+        "--ignore",
+        metavar="KIND",
+        action="append",
+        default=[],
+        help="leave out findings of this kind (as shown in [brackets]); never errors",
+    )
+    check.add_argument(
+        "--preview", action="store_true", help="check as a marked preview: an embargo is not an error"
+    )
     check.set_defaults(run=run_check)
     serve = commands.add_parser("serve", help="build, serve with live reload, and rebuild on every save")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
+    )
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)")
     serve.set_defaults(run=run_serve)
     return parser
@@ -130,7 +166,11 @@ def run_check(project: Project, args) -> int:
     if args.strict:
         problems = strictly(problems)
     scope = _scope(assembled)
-    report = json_report(problems, project.root, scope) if args.format == "json" else text_report(problems, project.root, scope)
+    report = (
+        json_report(problems, project.root, scope)
+        if args.format == "json"
+        else text_report(problems, project.root, scope)
+    )
     sys.stdout.write(report + "\n")
     sys.stdout.flush()
     return 1 if any(p.severity == ERROR for p in problems) else 0
@@ -142,7 +182,9 @@ def _scope(assembled: Assembled | None) -> str:
     records = assembled.records
     sections = sum(len(e.sections) for r in records for e in r.release.editions)
     languages = len(assembled.site.settings.languages)
-    return f"{count(len(records), 'release')} in {count(languages, 'language')} ({count(sections, 'section')})"
+    return (
+        f"{count(len(records), 'release')} in {count(languages, 'language')} ({count(sections, 'section')})"
+    )
 
 
 def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None) -> int:
@@ -161,7 +203,9 @@ def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None
     translations = [lang.code for lang in settings.languages[1:]]
     if only and only not in translations:
         hint = suggest(only, translations) or f"Translations: {', '.join(translations)}."
-        print(f"error: --language {only}: there is no translation in that language\n    {hint}", file=sys.stderr)
+        print(
+            f"error: --language {only}: there is no translation in that language\n    {hint}", file=sys.stderr
+        )
         return 2
     releases = {r.release.slug: r.release for r in assembled.records}
     known = [r.reference(s.id) for r in releases.values() for s in r.source.sections]
@@ -171,7 +215,9 @@ def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None
         release = releases.get(slug)
         original = release.source.section(section_id) if release else None
         if original is None:
-            hint = suggest(target, known) or "Sections are named by their id, or SLUG/ID in a further release."
+            hint = (
+                suggest(target, known) or "Sections are named by their id, or SLUG/ID in a further release."
+            )
             print(f"error: there is no section `{target}` to mark as reviewed\n    {hint}", file=sys.stderr)
             status = 1
             continue

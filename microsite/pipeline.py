@@ -29,7 +29,13 @@ from microsite.problems import NOTICE, ContentError, Problem, errors_in
 from microsite.project import Project
 from microsite.render.feeds import render_feed
 from microsite.render.metadata import iso
-from microsite.render.pages import RenderOptions, Renderer, render_front_door, render_not_found, render_release
+from microsite.render.pages import (
+    RenderOptions,
+    Renderer,
+    render_front_door,
+    render_not_found,
+    render_release,
+)
 from microsite.render.sitemap import render_robots, render_sitemap
 from microsite.write.compress import compressed_copies
 from microsite.write.output import Page, write_site
@@ -42,7 +48,9 @@ class BuildOptions:
     preview: bool = False  # show embargoed releases, marked and kept out of search engines
     compress: bool = False  # write .gz and .br beside each text file
     base_url: str | None = None  # publish at another address than site.toml says
-    now: datetime.datetime | None = None  # when embargoes are judged (default: SOURCE_DATE_EPOCH, else the clock)
+    now: datetime.datetime | None = (
+        None  # when embargoes are judged (default: SOURCE_DATE_EPOCH, else the clock)
+    )
 
 
 def build_time(options: BuildOptions) -> datetime.datetime:
@@ -111,7 +119,9 @@ class BuildResult:
         return self.assembled.problems
 
 
-def build_site(project: Project, out: Path | None = None, options: BuildOptions = BuildOptions()) -> BuildResult:
+def build_site(
+    project: Project, out: Path | None = None, options: BuildOptions = BuildOptions()
+) -> BuildResult:
     """Build the whole site into `out` (default site/), or raise ContentError and write nothing."""
     started = time.perf_counter()
     assembled = assemble_site(project, options)
@@ -124,7 +134,9 @@ def build_site(project: Project, out: Path | None = None, options: BuildOptions 
     return BuildResult(assembled, tuple(p.path for p in pages), time.perf_counter() - started)
 
 
-def check_site(project: Project, options: BuildOptions = BuildOptions()) -> tuple[Assembled | None, list[Problem]]:
+def check_site(
+    project: Project, options: BuildOptions = BuildOptions()
+) -> tuple[Assembled | None, list[Problem]]:
     """Run every stage but the writing; return what was found."""
     try:
         assembled = assemble_site(project, options)
@@ -145,7 +157,13 @@ def assemble_site(project: Project, options: BuildOptions = BuildOptions()) -> A
     for output in outputs:
         problems += output.problems
     if main.record is None and not errors_in(problems):
-        problems.append(Problem(project.content, None, "there is no main release: content/ needs facts.toml, schedule.toml and a folder per language"))
+        problems.append(
+            Problem(
+                project.content,
+                None,
+                "there is no main release: content/ needs facts.toml, schedule.toml and a folder per language",
+            )
+        )
     if errors_in(problems):
         raise ContentError(problems)
     pages = [page for output in outputs for page in output.pages]
@@ -184,8 +202,12 @@ def _placeholder_address(settings: Settings) -> list[Problem]:
     if not is_placeholder_url(settings.base_url):
         return []
     message = f"the public address {settings.base_url} is a placeholder: canonical links, the sitemap and feeds would point nowhere"
-    hint = "Set base_url in content/site.toml to the address the site will have (or build with --base-url URL)."
-    return [Problem(settings.path, settings.base_url_line, message, NOTICE, hint=hint, kind="placeholder-address")]
+    hint = (
+        "Set base_url in content/site.toml to the address the site will have (or build with --base-url URL)."
+    )
+    return [
+        Problem(settings.path, settings.base_url_line, message, NOTICE, hint=hint, kind="placeholder-address")
+    ]
 
 
 def process_release(
@@ -198,7 +220,9 @@ def process_release(
     problems += validate_release(release)
     problems += _embargo(release, site.render)
     if slug:
-        problems += unverified_notices(tuple(n for n in release.names if n not in site.glossary), site.settings)
+        problems += unverified_notices(
+            tuple(n for n in release.names if n not in site.glossary), site.settings
+        )
     if errors_in(problems):
         return ReleaseOutput(slug, None, None, problems=problems)
     record = analyse_release(release, converters)
@@ -229,7 +253,15 @@ def _refusals(record: ReleaseRecord) -> list[Problem]:
             if passage.analysis is None:
                 continue
             for refusal in passage.analysis.refusals:
-                problems.append(Problem(passage.path, passage.line_of(refusal.snippet), refusal.message, hint=refusal.hint, kind="unsafe-markup"))
+                problems.append(
+                    Problem(
+                        passage.path,
+                        passage.line_of(refusal.snippet),
+                        refusal.message,
+                        hint=refusal.hint,
+                        kind="unsafe-markup",
+                    )
+                )
     return problems
 
 
@@ -242,13 +274,19 @@ def _embargo(release: Release, options: RenderOptions) -> list[Problem]:
     return [Problem(schedule.path, schedule.embargo_line, message, hint=hint, kind="embargo")]
 
 
-def _check_pages(record: ReleaseRecord, pages: list[Page], site: Site, listing: tuple[ReleaseSummary, ...]) -> list[Problem]:
+def _check_pages(
+    record: ReleaseRecord, pages: list[Page], site: Site, listing: tuple[ReleaseSummary, ...]
+) -> list[Problem]:
     release = record.release
-    paths = frozenset(_known_paths(site, [release.slug, *(s.slug for s in listing)]) | {p.path for p in pages})
+    paths = frozenset(
+        _known_paths(site, [release.slug, *(s.slug for s in listing)]) | {p.path for p in pages}
+    )
     site_path = urlsplit(site.settings.base_url).path
     problems = []
     for edition in release.editions:
-        html = next(p.content for p in pages if p.path == release.page_path(edition.language.code)).decode("utf-8")
+        html = next(p.content for p in pages if p.path == release.page_path(edition.language.code)).decode(
+            "utf-8"
+        )
         problems += check_page(record, edition.language.code, html, paths, site_path, site.project.templates)
     return problems
 
@@ -258,7 +296,11 @@ def _known_paths(site: Site, slugs: list[str]) -> set[str]:
     codes = [language.code for language in site.settings.languages]
     paths = {"index.html", "404.html", "sitemap.xml", "robots.txt", *(path for path, _ in site.assets.files)}
     paths |= {f"{code}/feed.xml" for code in codes}
-    paths |= {f"{code}/{slug}/index.html" if slug else f"{code}/index.html" for code in codes for slug in [*slugs, ""]}
+    paths |= {
+        f"{code}/{slug}/index.html" if slug else f"{code}/index.html"
+        for code in codes
+        for slug in [*slugs, ""]
+    }
     return paths
 
 
@@ -285,6 +327,11 @@ def check_paths(pages: list[Page], site: Site) -> list[Problem]:
         seen[page.path] = seen.get(page.path, 0) + 1
     clashes = sorted(path for path, count in seen.items() if count > 1)
     return [
-        Problem(site.project.static / path, None, f"two files would be written to {path}: the build makes this file itself", hint="Rename or remove the file in templates/static/.")
+        Problem(
+            site.project.static / path,
+            None,
+            f"two files would be written to {path}: the build makes this file itself",
+            hint="Rename or remove the file in templates/static/.",
+        )
         for path in clashes
     ]

@@ -24,7 +24,8 @@ REPEATS_SHOWN = 20
 def strictly(problems: list[Problem]) -> list[Problem]:
     """Return the problems with warnings (and what blocks publishing) counted as errors (--strict)."""
     return [
-        replace(p, severity=ERROR) if p.severity == WARNING or p.kind in BLOCKS_PUBLISHING else p for p in problems
+        replace(p, severity=ERROR) if p.severity == WARNING or p.kind in BLOCKS_PUBLISHING else p
+        for p in problems
     ]
 
 
@@ -92,7 +93,10 @@ def text_report(problems: list[Problem], root: Path, scope: str) -> str:
         lines.append(f"  {where}{problem.severity}: {problem.message}{label}")
         if problem.hint:
             # Hints continue on lines indented by four spaces (see Problem.describe).
-            lines += ["      " + (line[4:] if line.startswith("    ") else line) for line in problem.hint.split("\n")]
+            lines += [
+                "      " + (line[4:] if line.startswith("    ") else line)
+                for line in problem.hint.split("\n")
+            ]
     _flush_hidden(lines, hidden)
     if current is not None:
         lines.append("")

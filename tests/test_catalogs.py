@@ -42,27 +42,28 @@ def test_no_compiled_catalog_is_kept_in_the_repository():
     assert not list((ROOT / "locales").rglob("*.mo"))
 
 
-def test_chinese_page_uses_the_catalog(built_site: Path):
-    soup = parse(built_site / "zh-hans/index.html")
+def test_chinese_page_uses_the_catalog(minimal: Path):
+    assert run_build(minimal).returncode == 0
+    soup = parse(minimal / "site/zh-hans/index.html")
     assert soup.select_one("#key-figures-title").get_text() == "关键数据"
     assert soup.select_one(".skip-link").get_text() == "跳到正文"
 
 
-def test_catalog_edit_shows_in_the_next_build_without_compiling(project: Path):
-    po = project / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
+def test_catalog_edit_shows_in_the_next_build_without_compiling(minimal: Path):
+    po = minimal / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
     po.write_text(
         po.read_text(encoding="utf-8").replace('msgstr "关键数据"', 'msgstr "数据一览"'), encoding="utf-8"
     )
-    assert run_build(project).returncode == 0
+    assert run_build(minimal).returncode == 0
     assert (
-        parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "数据一览"
+        parse(minimal / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "数据一览"
     )
 
 
-def test_missing_translation_falls_back_to_english_and_is_reported(project: Path):
-    po = project / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
+def test_missing_translation_falls_back_to_english_and_is_reported(minimal: Path):
+    po = minimal / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "关键数据"', 'msgstr ""'), encoding="utf-8")
-    result = run_build(project)
+    result = run_build(minimal)
     assert result.returncode == 0
     line = line_of(po, 'msgid "Key figures"')
     assert (
@@ -70,34 +71,34 @@ def test_missing_translation_falls_back_to_english_and_is_reported(project: Path
         in result.stderr
     )
     assert (
-        parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text()
+        parse(minimal / "site/zh-hans/index.html").select_one("#key-figures-title").get_text()
         == "Key figures"
     )
     assert "1 warning" in result.stdout
 
 
-def test_fuzzy_translation_is_not_published_and_is_reported(project: Path):
-    po = project / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
+def test_fuzzy_translation_is_not_published_and_is_reported(minimal: Path):
+    po = minimal / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
     text = po.read_text(encoding="utf-8").replace('msgid "Key figures"', '#, fuzzy\nmsgid "Key figures"')
     po.write_text(text, encoding="utf-8")
-    result = run_build(project)
+    result = run_build(minimal)
     assert result.returncode == 0
     assert 'warning: the 简体中文 translation of "Key figures" is marked fuzzy' in result.stderr
     assert (
-        parse(project / "site/zh-hans/index.html").select_one("#key-figures-title").get_text()
+        parse(minimal / "site/zh-hans/index.html").select_one("#key-figures-title").get_text()
         == "Key figures"
     )
 
 
-def test_new_template_string_is_reported_until_extracted(project: Path):
-    template = project / "templates/release.html"
+def test_new_template_string_is_reported_until_extracted(minimal: Path):
+    template = minimal / "templates/release.html"
     template.write_text(
         template.read_text(encoding="utf-8").replace(
             '{{ _("Key figures") }}', '{{ _("Figures at a glance") }}'
         ),
         encoding="utf-8",
     )
-    result = run_build(project)
+    result = run_build(minimal)
     assert result.returncode == 0
     assert (
         'templates/release.html:25: warning: the interface string "Figures at a glance" is not in locales/messages.pot'
@@ -105,3 +106,38 @@ def test_new_template_string_is_reported_until_extracted(project: Path):
     )
     assert 'no 简体中文 translation for the interface string "Figures at a glance"' in result.stderr
     assert '"Key figures" is in messages.pot but no template uses it any more' in result.stderr
+
+
+def test_a_translation_is_text_never_markup(minimal: Path):
+    po = minimal / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr "关键数据"', 'msgstr "<script>alert(1)</script>数据"'),
+        encoding="utf-8",
+    )
+    assert run_build(minimal).returncode == 0
+    html = (minimal / "site/zh-hans/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;数据" in html
+
+
+def test_a_wrong_placeholder_in_a_translation_is_blamed_on_the_catalog(minimal: Path):
+    po = minimal / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
+    text = po.read_text(encoding="utf-8").replace('msgstr "来源：%(source)s"', 'msgstr "来源：%(sauce)s"')
+    po.write_text(text, encoding="utf-8")
+    result = run_build(minimal)
+    assert result.returncode == 1
+    line = line_of(po, 'msgid "Source: %(source)s"')
+    assert (
+        f'locales/zh_Hans_CN/LC_MESSAGES/messages.po:{line}: error: the translation of "Source: %(source)s" '
+        "has the placeholders %(sauce)s, but needs %(source)s"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_catalog_saved_with_a_byte_order_mark_is_read(minimal: Path):
+    po = minimal / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
+    po.write_bytes(b"\xef\xbb\xbf" + po.read_bytes())
+    assert run_build(minimal).returncode == 0
+    assert (
+        parse(minimal / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "关键数据"
+    )

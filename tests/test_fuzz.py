@@ -15,7 +15,7 @@ from microsite.pipeline import build_site
 from microsite.problems import ContentError
 from microsite.project import Project
 
-from .conftest import copy_project
+from .conftest import fixture_project
 
 # Pieces that Markdown, TOML and our own syntax give meaning to, so that the
 # random text often comes close to being valid, and breaks in interesting ways.
@@ -23,7 +23,11 @@ MARKDOWN_BITS = st.sampled_from(
     [
         "[[",
         "]]",
-        "[[high_tech_firms]]",
+        "[[park_firms]]",
+        "[[growth_multiple:change]]",
+        "<script>",
+        "javascript:",
+        "{: onclick=x }",
         "[[nope]]",
         "[[ ]]",
         "#",
@@ -54,7 +58,9 @@ MARKDOWN_BITS = st.sampled_from(
         "\t",
         "    ",
         "\\",
-        "秦创原",
+        "湖滨科技园",
+        "\u0007",
+        "\ufeff",
         "，",
         '"',
         "'",
@@ -93,6 +99,9 @@ TOML_BITS = st.sampled_from(
         "99",
         "1e400",
         "nan",
+        "qualifier",
+        '"nearly"',
+        '"quantity"',
         "inf",
         "0x1F",
         '"""',
@@ -129,11 +138,11 @@ def test_any_facts_file_loads_or_reports_where_it_is_broken(tmp_path_factory, te
 
 
 _PROJECT = Path(tempfile.mkdtemp(prefix="fuzz-project-")) / "project"
-copy_project(_PROJECT)
+fixture_project(_PROJECT, "minimal")
 _ORIGINALS = {
     p: p.read_bytes()
     for p in (
-        _PROJECT / "content/en/01-overview.md",
+        _PROJECT / "content/en/01-opening.md",
         _PROJECT / "content/facts.toml",
         _PROJECT / "content/zh-hans/release.toml",
     )
@@ -149,7 +158,7 @@ _ORIGINALS = {
 def test_a_whole_build_of_broken_content_never_crashes(tmp_path, body, facts_tail, release_tail):
     for path, original in _ORIGINALS.items():
         path.write_bytes(original)
-    section = _PROJECT / "content/en/01-overview.md"
+    section = _PROJECT / "content/en/01-opening.md"
     header = section.read_text(encoding="utf-8").split("+++")[1]
     section.write_text(f"+++{header}+++\n{body}", encoding="utf-8")
     with (_PROJECT / "content/facts.toml").open("a", encoding="utf-8") as stream:

@@ -55,9 +55,13 @@ def _duration(fact: Fact, style: Style, locale: Locale, form: str) -> str:
     forms = dict(dict(table).get(fact.unit, ()))
     if not forms:
         key = "duration_adjectives" if form == "adjective" else "durations"
-        raise FormatError(f"the style has no `{fact.unit}` in `{key}`", f'Add {fact.unit} = {{ one = "…", other = "…" }}.')
+        raise FormatError(
+            f"the style has no `{fact.unit}` in `{key}`", f'Add {fact.unit} = {{ one = "…", other = "…" }}.'
+        )
     pattern = forms.get(locale.plural_form(fact.value), forms["other"])
-    value = style.small_numbers[fact.value] if fact.value < 10 else number(Decimal(fact.value), 0, style, locale)
+    value = (
+        style.small_numbers[fact.value] if fact.value < 10 else number(Decimal(fact.value), 0, style, locale)
+    )
     return pattern.replace("{}", value)
 
 
@@ -84,7 +88,9 @@ def _multiplier(fact: Fact, style: Style, locale: Locale, form: str) -> str:
             raise FormatError(f"{fact.value} cannot be written as a change (doubled, halved …)", hint)
         return word
     word = dict(style.multiplier_words).get(fact.value)
-    return word or style.multiplier.replace("{}", number(fact.value, _decimals(fact, fact.value), style, locale))
+    return word or style.multiplier.replace(
+        "{}", number(fact.value, _decimals(fact, fact.value), style, locale)
+    )
 
 
 def _money(fact: Fact, style: Style, locale: Locale, form: str) -> str:
@@ -112,7 +118,9 @@ def _quantity(fact: Fact, style: Style, locale: Locale, form: str) -> str:
             raise FormatError(f"`{fact.unit}` is not a unit this language knows", hint) from None
         if fact.unit not in text:
             return text
-    raise FormatError(f"this language has no way to write `{fact.unit}`", "Add it to `unit_patterns` in the style.")
+    raise FormatError(
+        f"this language has no way to write `{fact.unit}`", "Add it to `unit_patterns` in the style."
+    )
 
 
 _WRITERS = {
@@ -159,7 +167,9 @@ def _compact(value: Decimal, style: Style, locale: Locale, exact: bool, decimals
         scaled = value / (Decimal(magnitude) / Decimal(10) ** (digits - 1))
         if exact and scaled != scaled.quantize(Decimal("0.01")):
             return None
-        places = decimals if decimals is not None else _places(scaled.quantize(Decimal("0.01"), ROUND_HALF_UP))
+        places = (
+            decimals if decimals is not None else _places(scaled.quantize(Decimal("0.01"), ROUND_HALF_UP))
+        )
         rounded = scaled.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         # Rounding can carry into the next scale (999,999,999 -> 1,000 million):
         # start again from the rounded value (CLDR would print "1000 million").

@@ -165,6 +165,14 @@ class _Collector(Treeprocessor):
     prefix = ""  # the section's id and "-": footnote ids are made unique with it
 
     def run(self, root: Element) -> None:
+        for raw in self.md.htmlStash.rawHtmlBlocks:
+            if not _ENTITY.match(str(raw).strip()) and not str(raw).startswith("</"):
+                self.refusals.append(_raw_html(str(raw)))
+        for child in root:
+            self._walk(child)
+
+    def clear(self) -> None:
+        """Forget the last section (Markdown skips tree processors for an empty one)."""
         self.parts: list[str] = []
         self.length = 0
         self.facts: list[FactUse] = []
@@ -174,11 +182,6 @@ class _Collector(Treeprocessor):
         self.ids: list[str] = []
         self.blocks: list[tuple[str, str]] = []
         self.refusals: list[Refusal] = []
-        for raw in self.md.htmlStash.rawHtmlBlocks:
-            if not _ENTITY.match(str(raw).strip()) and not str(raw).startswith("</"):
-                self.refusals.append(_raw_html(str(raw)))
-        for child in root:
-            self._walk(child)
 
     def _walk(self, element: Element) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -246,7 +249,9 @@ class _Collector(Treeprocessor):
                 message = f"the attribute {name}=… is not allowed in a section"
                 self.refusals.append(Refusal(message, name, "Only {: #id } and {: .class } may be added."))
             if name in ("href", "src") and not _safe_url(value):
-                message = f"the address {value!r} is not allowed: links lead to web pages, e-mail or phone numbers"
+                message = (
+                    f"the address {value!r} is not allowed: links lead to web pages, e-mail or phone numbers"
+                )
                 hint = "Use an address starting with https://, http://, mailto: or tel:, or a relative one."
                 self.refusals.append(Refusal(message, value, hint))
 
@@ -296,7 +301,9 @@ class Converter:
         # their ids start with the section's id, so they never collide.
         return self.collector.prefix + slugify_unicode(value, separator)
 
-    def convert(self, body: str, section_id: str, facts: dict[str, Fact], write: Callable[[Fact, str], str]) -> Analysis:
+    def convert(
+        self, body: str, section_id: str, facts: dict[str, Fact], write: Callable[[Fact, str], str]
+    ) -> Analysis:
         """Convert a section's Markdown body; return its HTML and what it holds."""
         if self.typography == "cjk":
             # A line break between two Chinese characters would show as a space.
@@ -304,6 +311,7 @@ class Converter:
         self.collector.prefix = f"{section_id}-"
         self.facts.facts, self.facts.write = facts, write
         self.md.reset()
+        self.collector.clear()
         html_text = self.md.convert(body)
         c = self.collector
         text = "".join(c.parts)

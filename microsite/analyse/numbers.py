@@ -10,9 +10,24 @@ QUALIFIERS = ("nearly", "about", "more than", "over", "at least", "up to", "less
 
 _LATIN = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(billion|million|thousand)\b)?")
 _CJK_DIGITS = re.compile(r"(\d+)(\.\d+)?\s*(万|亿)?")
-_CJK_NUMERAL = re.compile(r"([零〇一二两三四五六七八九十百千]+)(万|亿)?(?=[个家条名项年月日倍元座批位次天周%％])")
+_CJK_NUMERAL = re.compile(
+    r"([零〇一二两三四五六七八九十百千]+)(万|亿)?(?=[个家条名项年月日倍元座批位次天周%％])"
+)
 _SCALES = {"billion": 10**9, "million": 10**6, "thousand": 10**3, "万": 10**4, "亿": 10**8}
-_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _UNIT = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -55,9 +70,13 @@ def figures_in(text: str, script: str) -> list[Figure]:
             found.append(Figure(value, match.group(0).strip(), match.start(), match.end()))
         for match in _CJK_NUMERAL.finditer(text):
             value = Decimal(chinese_numeral(match.group(1))) * _SCALES.get(match.group(2), 1)
-            found.append(Figure(value, match.group(0), match.start(), match.end(), spelled=True, counts=value >= 10))
+            found.append(
+                Figure(value, match.group(0), match.start(), match.end(), spelled=True, counts=value >= 10)
+            )
         return found
     for match in _LATIN.finditer(text):
-        value = Decimal(match.group(1).replace(",", "") + (match.group(2) or "")) * _SCALES.get(match.group(3), 1)
+        value = Decimal(match.group(1).replace(",", "") + (match.group(2) or "")) * _SCALES.get(
+            match.group(3), 1
+        )
         found.append(Figure(value, match.group(0), match.start(), match.end()))
     return found

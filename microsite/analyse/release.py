@@ -49,7 +49,9 @@ class Converters(dict):
 def analyse_release(release: Release, converters: Converters) -> ReleaseRecord:
     """Convert every section and expand every text field of every language of a release."""
     facts = release.fact_map
-    return ReleaseRecord(release, {e.language.code: analyse_edition(e, facts, converters) for e in release.editions})
+    return ReleaseRecord(
+        release, {e.language.code: analyse_edition(e, facts, converters) for e in release.editions}
+    )
 
 
 def analyse_edition(edition: Edition, facts: dict[str, Fact], converters: Converters) -> dict[str, Passage]:
@@ -63,20 +65,46 @@ def analyse_edition(edition: Edition, facts: dict[str, Fact], converters: Conver
     text = edition.release
     passages = {}
     for key in RELEASE_KEYS:
-        passage = plain_passage(f"field:{key}", FIELD_LABELS[key], code, text.path, getattr(text, key), text.line(key), facts, write, typography)
+        passage = plain_passage(
+            f"field:{key}",
+            FIELD_LABELS[key],
+            code,
+            text.path,
+            getattr(text, key),
+            text.line(key),
+            facts,
+            write,
+            typography,
+        )
         passages[passage.key] = passage
     for fact_id, label in text.figures:
         what = f"the key-figure label of `{fact_id}`"
-        passage = plain_passage(f"label:{fact_id}", what, code, text.path, label, text.line(fact_id), facts, write, typography)
+        passage = plain_passage(
+            f"label:{fact_id}", what, code, text.path, label, text.line(fact_id), facts, write, typography
+        )
         passages[passage.key] = passage
     for section in edition.sections:
-        title = plain_passage(f"title:{section.id}", f"the title of `{section.id}`", code, section.path, section.title, section.title_line, facts, write, typography)
+        title = plain_passage(
+            f"title:{section.id}",
+            f"the title of `{section.id}`",
+            code,
+            section.path,
+            section.title,
+            section.title_line,
+            facts,
+            write,
+            typography,
+        )
         passages[title.key] = title
-        passages[f"section:{section.id}"] = analyse_section(section, code, facts, write, converters[typography])
+        passages[f"section:{section.id}"] = analyse_section(
+            section, code, facts, write, converters[typography]
+        )
     return passages
 
 
-def analyse_section(section: Section, code: str, facts: dict[str, Fact], write, converter: Converter) -> Passage:
+def analyse_section(
+    section: Section, code: str, facts: dict[str, Fact], write, converter: Converter
+) -> Passage:
     """Convert one section's Markdown and keep what it holds."""
     analysis = converter.convert(section.body, section.id, facts, write)
     return Passage(
@@ -114,5 +142,7 @@ class ReleaseSummary:
 def summarise(record: ReleaseRecord) -> ReleaseSummary:
     """Return the summary of an analysed release."""
     release = record.release
-    texts = tuple((code, tuple((key, record.field(code, key)) for key in RELEASE_KEYS)) for code in record.passages)
+    texts = tuple(
+        (code, tuple((key, record.field(code, key)) for key in RELEASE_KEYS)) for code in record.passages
+    )
     return ReleaseSummary(release.slug, release.schedule, release.fact_map["release_date"], texts)

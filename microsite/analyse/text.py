@@ -46,12 +46,16 @@ class Passage:
             for number, line in enumerate(lines, start=self.first_line):
                 if snippet in line:
                     return number
-        return next((n for n, line in enumerate(lines, start=self.first_line) if line.strip()), self.first_line)
+        return next(
+            (n for n, line in enumerate(lines, start=self.first_line) if line.strip()), self.first_line
+        )
 
     def line_near(self, position: int) -> int:
         """Return the file line of the visible text around `position`."""
         text = self.text
-        return self.line_of(text[position : position + 3], text[max(0, position - 2) : position + 1], text[position])
+        return self.line_of(
+            text[position : position + 3], text[max(0, position - 2) : position + 1], text[position]
+        )
 
     def sentence_with(self, snippet: str) -> str:
         """Return the sentence of the visible text that holds `snippet`."""
@@ -61,7 +65,9 @@ class Passage:
         return ""
 
 
-def expand_facts(text: str, facts: dict[str, Fact], write: Callable[[Fact, str], str]) -> tuple[str, tuple[FactUse, ...]]:
+def expand_facts(
+    text: str, facts: dict[str, Fact], write: Callable[[Fact, str], str]
+) -> tuple[str, tuple[FactUse, ...]]:
     """Return a plain text with its [[id]] references written out, and where each fact landed.
 
     A reference to an unknown fact, or in a form the language cannot write,

@@ -24,7 +24,10 @@ _BEFORE = {
     ),
     "cjk": re.compile(r"(将近|接近|近|大约|约|超过|超|逾|至少|不少于|最多|至多|不超过|不到|不足|少于)$"),
 }
-_AFTER = {"latin": re.compile(r"^$^"), "cjk": re.compile(r"^[个家条名项人所种台栋座批位次]?(多|余|以上|左右)")}
+_AFTER = {
+    "latin": re.compile(r"^$^"),
+    "cjk": re.compile(r"^[个家条名项人所种台栋座批位次]?(多|余|以上|左右)"),
+}
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,11 @@ def _script(passage: Passage, names: NameIndex) -> str:
 
 
 def _typed(passage: Passage, names: NameIndex) -> list[Figure]:
-    return [f for f in figures_in(names.blank(passage.bare, passage.language_code), _script(passage, names)) if f.counts]
+    return [
+        f
+        for f in figures_in(names.blank(passage.bare, passage.language_code), _script(passage, names))
+        if f.counts
+    ]
 
 
 def _fact_values(facts: tuple[tuple[str, Fact], ...]) -> dict[Decimal, str]:
@@ -87,8 +94,19 @@ def _typed_figures(passage: Passage, values: dict[Decimal, str], names: NameInde
             else "Add it to facts.toml and write [[id]] here, so that every language shows the same figure."
         )
         where = "" if passage.key.startswith("section:") else f" ({passage.label})"
-        message = f"the figure {figure.written!r} is typed into the text{where} instead of taken from the facts"
-        problems.append(Problem(passage.path, passage.line_of(figure.written), message, WARNING, hint=hint, kind="typed-figure"))
+        message = (
+            f"the figure {figure.written!r} is typed into the text{where} instead of taken from the facts"
+        )
+        problems.append(
+            Problem(
+                passage.path,
+                passage.line_of(figure.written),
+                message,
+                WARNING,
+                hint=hint,
+                kind="typed-figure",
+            )
+        )
     return problems
 
 
@@ -109,13 +127,21 @@ def _typed_qualifiers(passage: Passage, facts: dict[str, Fact], script: str) -> 
         else:
             message = f"{word!r} is typed beside [[{fact.id}]]: the key figures, the exports and the other languages lose it"
             hint = f'Make it part of the fact in facts.toml (qualifier = "nearly", "about", "more than" …) and delete the typed word.'
-        problems.append(Problem(passage.path, passage.line_of(word), message, WARNING, hint=hint, kind="typed-qualifier"))
+        problems.append(
+            Problem(passage.path, passage.line_of(word), message, WARNING, hint=hint, kind="typed-qualifier")
+        )
     return problems
 
 
 def _shown(passage: Passage, facts: dict[str, Fact], names: NameIndex) -> list[_Found]:
     found = [
-        _Found(passage.text[u.start : u.end], _value(facts[u.fact_id]), facts[u.fact_id].qualifier, u.start, False)
+        _Found(
+            passage.text[u.start : u.end],
+            _value(facts[u.fact_id]),
+            facts[u.fact_id].qualifier,
+            u.start,
+            False,
+        )
         for u in passage.facts
         if u.fact_id in facts
     ]
@@ -123,7 +149,9 @@ def _shown(passage: Passage, facts: dict[str, Fact], names: NameIndex) -> list[_
     return found
 
 
-def _compare(original: Passage, translated: Passage, facts: dict[str, Fact], names: NameIndex) -> list[Problem]:
+def _compare(
+    original: Passage, translated: Passage, facts: dict[str, Fact], names: NameIndex
+) -> list[Problem]:
     """Pair what one language has and the other lacks, and report each pair with both sentences."""
     ours, theirs = _shown(original, facts, names), _shown(translated, facts, names)
     # Facts are compared by id (a translation may use another fact of the
@@ -153,7 +181,9 @@ def _cancel(a: list[_Found], b: list[_Found]) -> tuple[list[_Found], list[_Found
     # reported as typed, not as different; a differing qualifier is reported.
     a, b = list(a), list(b)
     for x in list(a):
-        partner = next((y for y in b if y.value is not None and y.value == x.value and (x.typed or y.typed)), None)
+        partner = next(
+            (y for y in b if y.value is not None and y.value == x.value and (x.typed or y.typed)), None
+        )
         if partner is None:
             continue
         a.remove(x)
@@ -164,7 +194,9 @@ def _cancel(a: list[_Found], b: list[_Found]) -> tuple[list[_Found], list[_Found
     return a, b
 
 
-def _mismatch(original: Passage, translated: Passage, x: _Found | None, y: _Found | None, names: NameIndex) -> Problem:
+def _mismatch(
+    original: Passage, translated: Passage, x: _Found | None, y: _Found | None, names: NameIndex
+) -> Problem:
     first, second = (names.languages[p.language_code].name for p in (original, translated))
     says = [
         f"{first} says {x.shown!r}" if x else f"{first} has no such figure",

@@ -162,7 +162,11 @@ class _NearMisses:
                 if _fold(window) == _fold(form) or abs(len(window) - len(form)) > len(form) // 4 + 1:
                     continue
                 matcher.set_seq1(_fold(window))
-                if matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+                if (
+                    matcher.real_quick_ratio() >= 0.85
+                    and matcher.quick_ratio() >= 0.85
+                    and matcher.ratio() >= 0.85
+                ):
                     found.add((window, form))
         return found
 
@@ -175,7 +179,11 @@ class _NearMisses:
             candidates += [(f, position - 1) for f in self.han_second.get(char, ())]
             for form, start in candidates:
                 window = content[start : start + len(form)] if start >= 0 else ""
-                if len(window) == len(form) and _HAN.match(window) and sum(a != b for a, b in zip(window, form)) == 1:
+                if (
+                    len(window) == len(form)
+                    and _HAN.match(window)
+                    and sum(a != b for a, b in zip(window, form)) == 1
+                ):
                     found.add((window, form))
         return found
 
@@ -200,7 +208,11 @@ def _compare(original: Passage, translated: Passage, index: NameIndex) -> list[P
                 f"but the {languages[second].name} does not use its glossary form {expected!r}"
             )
             hint = "Use the glossary's form of the name, or correct the glossary."
-            problems.append(Problem(translated.path, translated.line_of(), message, WARNING, hint=hint, kind="name-missing"))
+            problems.append(
+                Problem(
+                    translated.path, translated.line_of(), message, WARNING, hint=hint, kind="name-missing"
+                )
+            )
     for name in theirs:
         if name not in ours:
             message = (
@@ -208,5 +220,7 @@ def _compare(original: Passage, translated: Passage, index: NameIndex) -> list[P
                 f"but the {languages[first].name} does not name {name.shown(first, index.source)!r}"
             )
             hint = "Use the glossary's form of the name, or correct the glossary."
-            problems.append(Problem(original.path, original.line_of(), message, WARNING, hint=hint, kind="name-missing"))
+            problems.append(
+                Problem(original.path, original.line_of(), message, WARNING, hint=hint, kind="name-missing")
+            )
     return problems

@@ -49,7 +49,9 @@ def _facts_written(release: Release) -> list[Problem]:
             found = fact_format_problem(fact, edition.language)
             if found:
                 path = release.folder / "facts.toml"
-                message = f"the fact `{fact_id}` cannot be written in {edition.language.name}: {found.message}"
+                message = (
+                    f"the fact `{fact_id}` cannot be written in {edition.language.name}: {found.message}"
+                )
                 problems.append(Problem(path, fact.line, message, hint=found.hint))
                 break
     return problems
@@ -68,7 +70,9 @@ def _references(edition: Edition, facts: dict[str, Fact]) -> list[Problem]:
     return problems
 
 
-def check_references(text: str, path, first_line: int, facts: dict[str, Fact], edition: Edition) -> list[Problem]:
+def check_references(
+    text: str, path, first_line: int, facts: dict[str, Fact], edition: Edition
+) -> list[Problem]:
     """Return a problem for each [[reference]] of a text that cannot be written: unknown, malformed, wrong form."""
     problems = []
     if "[[" not in text:
@@ -78,7 +82,9 @@ def check_references(text: str, path, first_line: int, facts: dict[str, Fact], e
             fact_id, form = parse_reference(match.group(1))
             where = f"[[{match.group(1)}]]"
             if not ID_PATTERN.match(fact_id):
-                hint = "Write a fact's id between double brackets, such as [[high_tech_firms]], with no spaces."
+                hint = (
+                    "Write a fact's id between double brackets, such as [[high_tech_firms]], with no spaces."
+                )
                 problems.append(Problem(path, number, f"{where} is not a fact reference", hint=hint))
             elif fact_id not in facts:
                 hint = suggest(fact_id, facts) or "Fact ids are the [names] in facts.toml."
@@ -100,7 +106,9 @@ def _figures(edition: Edition, source: Edition, facts: dict[str, Fact]) -> list[
             hint = suggest(fact_id, facts)
             problems.append(Problem(release.path, line, f"unknown fact `{fact_id}` in [figures]", hint=hint))
         elif edition is not source and fact_id not in source_ids:
-            message = f"figure `{fact_id}` is not in the {source.language.name} key figures, so it is not shown"
+            message = (
+                f"figure `{fact_id}` is not in the {source.language.name} key figures, so it is not shown"
+            )
             problems.append(Problem(release.path, line, message, WARNING))
     if edition is not source:
         labels = dict(release.figures)
@@ -118,11 +126,17 @@ def _coverage(edition: Edition, source: Edition, release: Release) -> list[Probl
             target = edition.release.path.parent / section.path.name
             message = f"section `{section.id}` has no {edition.language.name} translation: the {source.language.name} text is shown with a notice"
             hint = f'Add {target.parent.name}/{target.name} with id = "{section.id}".'
-            problems.append(Problem(section.path, section.id_line, message, WARNING, hint=hint, kind="missing-translation"))
+            problems.append(
+                Problem(
+                    section.path, section.id_line, message, WARNING, hint=hint, kind="missing-translation"
+                )
+            )
     for section in edition.sections:
         original = source.section(section.id)
         if original is not None:
-            problems += check_translation_state(original, section, edition.language.name, release.reference(section.id))
+            problems += check_translation_state(
+                original, section, edition.language.name, release.reference(section.id)
+            )
         else:
             hint = suggest(section.id, [s.id for s in source.sections]) or (
                 f"Every translated section needs a {source.language.name} original with the same id."

@@ -81,7 +81,16 @@ def _headings(passage: Passage) -> list[Problem]:
             expected = "#" * max(previous + 1, SECTION_TITLE_LEVEL + 1)
             message = f"the heading {heading.text!r} is level {heading.level} right after level {previous}"
             hint = f"Sub-headings of a section start at {'#' * (SECTION_TITLE_LEVEL + 1)}; write it as {expected} {heading.text}."
-            problems.append(Problem(passage.path, passage.line_of(f"{marks} {heading.text}"), message, WARNING, hint=hint, kind="heading-skip"))
+            problems.append(
+                Problem(
+                    passage.path,
+                    passage.line_of(f"{marks} {heading.text}"),
+                    message,
+                    WARNING,
+                    hint=hint,
+                    kind="heading-skip",
+                )
+            )
         previous = heading.level
     return problems
 
@@ -106,7 +115,14 @@ def check_page(
             problems.append(_broken(record, code, page, href, "leads to no page of the site", templates))
         elif fragment and target_path == page and fragment not in anchors:
             problems.append(
-                _broken(record, code, page, href, f"points at #{fragment}, which the page does not have", templates)
+                _broken(
+                    record,
+                    code,
+                    page,
+                    href,
+                    f"points at #{fragment}, which the page does not have",
+                    templates,
+                )
             )
     dateline = _DATELINE.search(html)
     expected = release.fact_map["release_date"].machine_value()
@@ -114,8 +130,17 @@ def check_page(
         shown = dateline.group(1) if dateline else None
         name = release.edition(code).language.name
         message = f"the {name} dateline shows {shown!r}, not the release date {expected}"
-        hint = "The template must show the release date in the dateline: <p class=\"dateline\">… {{ release_date }}"
-        problems.append(Problem(release.folder / "facts.toml", release.fact_map["release_date"].line, message, ERROR, hint=hint, kind="dateline-date"))
+        hint = 'The template must show the release date in the dateline: <p class="dateline">… {{ release_date }}'
+        problems.append(
+            Problem(
+                release.folder / "facts.toml",
+                release.fact_map["release_date"].line,
+                message,
+                ERROR,
+                hint=hint,
+                kind="dateline-date",
+            )
+        )
     return problems
 
 
@@ -129,7 +154,8 @@ def _duplicate_ids(record: ReleaseRecord, code: str, ids: list[str]) -> list[Pro
             (
                 s
                 for s in edition.sections
-                if element_id in (s.id, f"{s.id}-title") or element_id in record.passages[code][f"section:{s.id}"].analysis.ids
+                if element_id in (s.id, f"{s.id}-title")
+                or element_id in record.passages[code][f"section:{s.id}"].analysis.ids
             ),
             None,
         )
@@ -138,7 +164,9 @@ def _duplicate_ids(record: ReleaseRecord, code: str, ids: list[str]) -> list[Pro
         message = f"the id `{element_id}` appears {count} times on the {edition.language.name} page: links to it are ambiguous"
         hint = f"Section `{section.id}` clashes with another section or with the page itself (it uses ids such as "
         hint += '"main", "headline", "contents-title", "about-title"). Give the section another id.'
-        problems.append(Problem(section.path, section.id_line, message, ERROR, hint=hint, kind="duplicate-id"))
+        problems.append(
+            Problem(section.path, section.id_line, message, ERROR, hint=hint, kind="duplicate-id")
+        )
     return problems
 
 

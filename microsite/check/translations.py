@@ -10,7 +10,6 @@ from microsite.load.content import SNAPSHOTS, Section
 from microsite.problems import WARNING, Problem
 
 
-
 def source_hash(section: Section) -> str:
     """Return a short code for the English section's words (title and body)."""
     text = (
@@ -29,7 +28,9 @@ def snapshot_text(section: Section) -> str:
     return f"# {section.title.strip()}\n\n{section.body.strip()}\n"
 
 
-def check_translation_state(original: Section, translation: Section, language_name: str, reference: str) -> list[Problem]:
+def check_translation_state(
+    original: Section, translation: Section, language_name: str, reference: str
+) -> list[Problem]:
     """Report a translation never marked reviewed, or made from an older English text.
 
     `reference` is how the command line names the section (ID, or SLUG/ID).
@@ -67,7 +68,16 @@ def check_translation_state(original: Section, translation: Section, language_na
     else:
         hint = f"The original it was made from was not kept, so the change cannot be shown. Compare by hand, then run: {command}"
     message = f"the {language_name} translation of `{reference}` is outdated: the original has changed since it was translated"
-    return [Problem(translation.path, translation.translated_from_line, message, WARNING, hint=hint, kind="outdated-translation")]
+    return [
+        Problem(
+            translation.path,
+            translation.translated_from_line,
+            message,
+            WARNING,
+            hint=hint,
+            kind="outdated-translation",
+        )
+    ]
 
 
 def _indent(text: str) -> str:

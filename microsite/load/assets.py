@@ -69,7 +69,14 @@ def _files(folder: Path, inside: Path, problems: list[Problem]) -> list[Path]:
             continue
         if not path.resolve().is_relative_to(inside.resolve()):
             hint = "Copy the file into the project instead of linking to it."
-            problems.append(Problem(path, None, f"this is a link to {path.resolve()}, outside the project: it is not published", hint=hint))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    f"this is a link to {path.resolve()}, outside the project: it is not published",
+                    hint=hint,
+                )
+            )
         elif path.is_file():
             found.append(path)
     return found

@@ -75,7 +75,9 @@ def load_catalog(
     if problems:
         return None, problems
     try:
-        catalog = read_po(io.BytesIO(text.encode("utf-8")), locale=language.locale, abort_invalid=True, charset="utf-8")
+        catalog = read_po(
+            io.BytesIO(text.encode("utf-8")), locale=language.locale, abort_invalid=True, charset="utf-8"
+        )
     except PoFileError as err:
         return None, [Problem(path, err.lineno or None, f"this catalog is not valid: {err}")]
     except (UnicodeDecodeError, ValueError) as err:
@@ -106,7 +108,9 @@ def _placeholders(catalog, path: Path) -> list[Problem]:
                 wanted = ", ".join(f"%({n})s" for n in sorted(expected)) or "none"
                 written = ", ".join(f"%({n})s" for n in sorted(found)) or "none"
                 hint = f"The English is: {ids[0]}\n    Keep the placeholders exactly as they are; translate the words around them."
-                message_text = f"the translation of \"{ids[0]}\" has the placeholders {written}, but needs {wanted}"
+                message_text = (
+                    f'the translation of "{ids[0]}" has the placeholders {written}, but needs {wanted}'
+                )
                 problems.append(Problem(path, message.lineno, message_text, hint=hint))
     return problems
 

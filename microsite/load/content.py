@@ -107,7 +107,9 @@ def is_inside(path: Path, folder: Path) -> bool:
 def outside_problem(path: Path) -> Problem:
     """Return the problem of a file that is a link to somewhere outside the project."""
     hint = "Copy the file into the project instead of linking to it."
-    return Problem(path, None, f"this is a link to {path.resolve()}, outside the project: it is not read", hint=hint)
+    return Problem(
+        path, None, f"this is a link to {path.resolve()}, outside the project: it is not read", hint=hint
+    )
 
 
 def load_section(path: Path) -> tuple[Section | None, list[Problem]]:
@@ -183,7 +185,9 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
             )
             for k in bad
         ]
-    figure_lines = tuple((k, line_of_key(text, k, after=figures_line) if figures_line else None) for k in labels)
+    figure_lines = tuple(
+        (k, line_of_key(text, k, after=figures_line) if figures_line else None) for k in labels
+    )
     values = {key: data[key].strip() for key in RELEASE_KEYS}
     release = ReleaseText(
         path=path,
@@ -202,5 +206,7 @@ def _duplicate_ids(sections: list[Section]) -> list[Problem]:
         first = seen.setdefault(section.id, section)
         if first is not section:
             message = f"section id `{section.id}` is already used by {first.path.name}"
-            problems.append(Problem(section.path, section.id_line, message, hint="Each section needs its own id."))
+            problems.append(
+                Problem(section.path, section.id_line, message, hint="Each section needs its own id.")
+            )
     return problems

@@ -123,7 +123,9 @@ def _read_fact(fact_id: str, table, path: Path, text: str, default_currency: str
     currency = table.get("currency", default_currency if kind == "money" else "")
     if (kind == "money") != bool(currency) or (currency and not _CURRENCY.match(currency)):
         hint = 'Write the ISO 4217 code of the currency, such as currency = "CNY" (yuan) or "USD".'
-        return None, [Problem(path, line_of("currency"), f"{what}: an amount of money needs its currency", hint=hint)]
+        return None, [
+            Problem(path, line_of("currency"), f"{what}: an amount of money needs its currency", hint=hint)
+        ]
     fact = Fact(
         fact_id,
         kind,
@@ -144,7 +146,10 @@ def _read_value(kind: str, raw, what: str) -> tuple[object, tuple[str, str] | No
     if kind == "month":
         match = _MONTH.match(raw)
         if not match or not 1 <= int(match.group(1)) or not 1 <= int(match.group(2)) <= 12:
-            return None, (f'the value of {what} should be a month written "YYYY-MM", not {raw!r}', _EXAMPLES[kind])
+            return None, (
+                f'the value of {what} should be a month written "YYYY-MM", not {raw!r}',
+                _EXAMPLES[kind],
+            )
         return (int(match.group(1)), int(match.group(2))), None
     if kind == "year" and not 1 <= raw <= 9999:
         return None, (f"the value of {what} should be a year between 1 and 9999, not {raw}", _EXAMPLES[kind])
@@ -154,9 +159,15 @@ def _read_value(kind: str, raw, what: str) -> tuple[object, tuple[str, str] | No
         return None, (f"the value of {what} should be a number, not {raw}", _EXAMPLES[kind])
     number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     if abs(number) >= LARGEST:
-        return None, (f"the value of {what} is too large for a figure: {raw}", "Figures go up to 999 trillion.")
+        return None, (
+            f"the value of {what} is too large for a figure: {raw}",
+            "Figures go up to 999 trillion.",
+        )
     if number < 0 and kind != "percent":
-        return None, (f"the value of {what} should not be negative", "Say in the text that it fell or was lost.")
+        return None, (
+            f"the value of {what} should not be negative",
+            "Say in the text that it fell or was lost.",
+        )
     if kind == "multiplier" and number == 0:
         return None, (f"the value of {what} should be more than zero", _EXAMPLES[kind])
     return (number if kind not in ("count", "duration") else raw), None
@@ -182,7 +193,10 @@ def _check_unit(kind: str, unit, what: str) -> tuple[str, str] | None:
         return None
     if kind == "quantity":
         if not unit:
-            return f"{what}: a quantity needs its unit", 'For example unit = "power-gigawatt" (CLDR unit ids).'
+            return (
+                f"{what}: a quantity needs its unit",
+                'For example unit = "power-gigawatt" (CLDR unit ids).',
+            )
         return None
     if unit is not None:
         return f"{what}: only a duration or a quantity has a unit", "Delete the unit line."
@@ -195,7 +209,9 @@ def _check_qualifier(kind: str, qualifier, what: str) -> tuple[str, str] | None:
     if kind not in NUMERIC_TYPES:
         return f"{what}: a {kind} cannot have a qualifier", "Delete the qualifier line."
     if qualifier not in QUALIFIERS:
-        hint = suggest(qualifier, QUALIFIERS) or "Qualifiers: " + ", ".join(f'"{q}"' for q in QUALIFIERS) + "."
+        hint = (
+            suggest(qualifier, QUALIFIERS) or "Qualifiers: " + ", ".join(f'"{q}"' for q in QUALIFIERS) + "."
+        )
         return f"{what} has an unknown qualifier {qualifier!r}", hint
     return None
 

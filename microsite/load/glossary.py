@@ -41,7 +41,9 @@ class Name:
         return self.form(language_code) or self.form(source_code)
 
 
-def load_glossary(path: Path, settings: Settings, required: bool = True) -> tuple[tuple[Name, ...], list[Problem]]:
+def load_glossary(
+    path: Path, settings: Settings, required: bool = True
+) -> tuple[tuple[Name, ...], list[Problem]]:
     """Load a glossary; return its names and every problem found.
 
     A release's own glossary is optional (`required=False`); the site's is not.
@@ -63,17 +65,32 @@ def load_glossary(path: Path, settings: Settings, required: bool = True) -> tupl
     for key, table in data.items():
         header = line_of_table(text, key)
         if not isinstance(table, dict):
-            problems.append(Problem(path, header or line_of_key(text, key), f"`{key}` should be a table [{key}]"))
+            problems.append(
+                Problem(path, header or line_of_key(text, key), f"`{key}` should be a table [{key}]")
+            )
             continue
         line_of = key_lines(text, after=header, default=header)
-        found = _old_verified(table, codes, path, line_of, key) or check_table(table, fields, path, line_of, f"name `{key}`")
+        found = _old_verified(table, codes, path, line_of, key) or check_table(
+            table, fields, path, line_of, f"name `{key}`"
+        )
         if not found:
             found = _check_name(key, table, codes, path, line_of)
         problems += found
         if not found:
             forms = tuple((code, table.get(code, "").strip()) for code in codes)
             verified = tuple(code for code in codes[1:] if code in table["verified"])
-            names.append(Name(key, table["kind"], forms, verified, table.get("source", ""), table.get("note", ""), path, header))
+            names.append(
+                Name(
+                    key,
+                    table["kind"],
+                    forms,
+                    verified,
+                    table.get("source", ""),
+                    table.get("note", ""),
+                    path,
+                    header,
+                )
+            )
     return tuple(names), problems
 
 
@@ -98,18 +115,39 @@ def _check_name(key, table, codes, path, line_of) -> list[Problem]:
     problems = []
     for code in table["verified"]:
         if code not in codes[1:]:
-            hint = suggest(str(code), codes[1:]) or f"List language codes of translations: {', '.join(codes[1:])}."
-            problems.append(Problem(path, line_of("verified"), f"{what}: `verified` names {code!r}, which is no translation", hint=hint))
+            hint = (
+                suggest(str(code), codes[1:])
+                or f"List language codes of translations: {', '.join(codes[1:])}."
+            )
+            problems.append(
+                Problem(
+                    path,
+                    line_of("verified"),
+                    f"{what}: `verified` names {code!r}, which is no translation",
+                    hint=hint,
+                )
+            )
         elif not table.get(code, "").strip():
             hint = f"Add the confirmed {code} form, or take {code!r} out of `verified`."
-            problems.append(Problem(path, line_of("verified"), f"{what} is confirmed in {code} but has no {code} form", hint=hint))
+            problems.append(
+                Problem(
+                    path,
+                    line_of("verified"),
+                    f"{what} is confirmed in {code} but has no {code} form",
+                    hint=hint,
+                )
+            )
     if table["verified"] and not table.get("source", "").strip():
         hint = 'Add source = "…" naming the reliable source.'
-        problems.append(Problem(path, line_of("verified"), f"{what} is confirmed but does not say where", hint=hint))
+        problems.append(
+            Problem(path, line_of("verified"), f"{what} is confirmed but does not say where", hint=hint)
+        )
     return problems
 
 
-def merge_glossaries(shared: tuple[Name, ...], own: tuple[Name, ...]) -> tuple[tuple[Name, ...], list[Problem]]:
+def merge_glossaries(
+    shared: tuple[Name, ...], own: tuple[Name, ...]
+) -> tuple[tuple[Name, ...], list[Problem]]:
     """Return a release's names: the site's and its own; a name given twice is reported."""
     known = {name.key: name for name in shared}
     problems = []
@@ -130,8 +168,19 @@ def unverified_notices(names: tuple[Name, ...], settings: Settings) -> list[Prob
         waiting = [code for code, _ in name.forms[1:] if code not in name.verified]
         if not waiting:
             continue
-        shown = [f"{code}: {name.form(code) or '(none; the ' + source + ' form is used)'}" for code in waiting]
+        shown = [
+            f"{code}: {name.form(code) or '(none; the ' + source + ' form is used)'}" for code in waiting
+        ]
         guess = " A person's or company's name must never be guessed." if name.kind in NEVER_GUESS else ""
         message = f"unverified name: {name.form(source)} ({name.kind}); {'; '.join(shown)}"
-        notices.append(Problem(name.path, name.line, message, NOTICE, hint=(name.note + guess).strip(), kind="unverified-name"))
+        notices.append(
+            Problem(
+                name.path,
+                name.line,
+                message,
+                NOTICE,
+                hint=(name.note + guess).strip(),
+                kind="unverified-name",
+            )
+        )
     return notices

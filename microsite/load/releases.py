@@ -148,7 +148,9 @@ def load_release(
         language_folder = folder / language.code
         if not language_folder.is_dir():
             hint = f"Create {language.code}/ beside facts.toml, with a release.toml and its sections."
-            problems.append(Problem(language_folder, None, f"the folder for {language.name} is missing", hint=hint))
+            problems.append(
+                Problem(language_folder, None, f"the folder for {language.name} is missing", hint=hint)
+            )
             continue
         edition, found = load_edition(language_folder, language, inside)
         problems += found

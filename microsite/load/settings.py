@@ -146,7 +146,9 @@ def load_settings(path: Path) -> Settings:
     languages_table = data.get("languages")
     if not isinstance(languages_table, dict) or not languages_table:
         hint = "Add a [languages.en] table (see the README: Add a language)."
-        raise ContentError([Problem(path, line_of_table(text, "languages") or 1, "no languages are set", hint=hint)])
+        raise ContentError(
+            [Problem(path, line_of_table(text, "languages") or 1, "no languages are set", hint=hint)]
+        )
     languages = []
     for code, table in languages_table.items():
         language, found = _read_language(code, table, path, text)
@@ -155,7 +157,8 @@ def load_settings(path: Path) -> Settings:
             languages.append(language)
     unknown = sorted(set(data) - {"languages", "site"})
     problems += [
-        Problem(path, line_of_key(text, k) or line_of_table(text, k), f"unknown setting `{k}`") for k in unknown
+        Problem(path, line_of_key(text, k) or line_of_table(text, k), f"unknown setting `{k}`")
+        for k in unknown
     ]
     site, found = _read_site(data.get("site"), path, text)
     problems += found
@@ -182,7 +185,11 @@ def _read_site(table, path: Path, text: str) -> tuple[dict, list[Problem]]:
     if currency and not _CURRENCY.match(currency):
         message = f"currency should be an ISO 4217 code such as CNY or USD, not {currency!r}"
         return {}, [Problem(path, line_of("currency"), message)]
-    site = {"base_url": url if url.endswith("/") else url + "/", "currency": currency, "line": line_of("base_url")}
+    site = {
+        "base_url": url if url.endswith("/") else url + "/",
+        "currency": currency,
+        "line": line_of("base_url"),
+    }
     return site, []
 
 
@@ -223,7 +230,9 @@ def _read_language(code: str, table, path: Path, text: str) -> tuple[Language | 
         locale = Locale.parse(table["locale"])
     except (UnknownLocaleError, ValueError, TypeError):
         hint = "Use a CLDR locale id such as en, fr or zh_Hans_CN."
-        problems.append(Problem(path, line_of("locale"), f"unknown locale `{table['locale']}` for {where}", hint=hint))
+        problems.append(
+            Problem(path, line_of("locale"), f"unknown locale `{table['locale']}` for {where}", hint=hint)
+        )
     shapes = (
         ("html_lang", _BCP47, "a BCP 47 tag such as en or zh-Hans"),
         ("catalog", _CATALOG, "a locale folder name such as en or zh_Hans_CN"),
@@ -231,13 +240,17 @@ def _read_language(code: str, table, path: Path, text: str) -> tuple[Language | 
     )
     for key, shape, example in shapes:
         if not shape.match(table[key]):
-            problems.append(Problem(path, line_of(key), f"`{key}` of {where} should be {example}, not {table[key]!r}"))
+            problems.append(
+                Problem(path, line_of(key), f"`{key}` of {where} should be {example}, not {table[key]!r}")
+            )
     if table["typography"] not in TYPOGRAPHIES:
         message = f"typography of {where} should be one of {', '.join(TYPOGRAPHIES)}"
         problems.append(Problem(path, line_of("typography"), message))
     if problems:
         return None, problems
-    fields = {k: table[k].strip() for k in ("name", "html_lang", "catalog", "typography", "og_locale", "site_name")}
+    fields = {
+        k: table[k].strip() for k in ("name", "html_lang", "catalog", "typography", "og_locale", "site_name")
+    }
     return Language(code=code, locale=locale, style=style, **fields), []
 
 
@@ -252,7 +265,9 @@ def _read_style(table: dict, path: Path, text: str, header: int | None, where: s
         value, message = check(values.get(key))
         if message:
             hint = _STYLE_HINTS.get(key, "")
-            problems.append(Problem(path, line_of(key), f"`{key}` in the style of {where} {message}", hint=hint))
+            problems.append(
+                Problem(path, line_of(key), f"`{key}` in the style of {where} {message}", hint=hint)
+            )
         else:
             values[key] = value
     if problems:
@@ -261,7 +276,9 @@ def _read_style(table: dict, path: Path, text: str, header: int | None, where: s
 
 
 def _template(value: str) -> tuple[str, str]:
-    return (value, "") if value.count("{}") == 1 else (value, "should contain `{}` once, where the number goes")
+    return (
+        (value, "") if value.count("{}") == 1 else (value, "should contain `{}` once, where the number goes")
+    )
 
 
 def _money(value: str) -> tuple[str, str]:
@@ -282,7 +299,7 @@ def _by_number(table: dict | None) -> tuple[tuple[tuple[Decimal, str], ...], str
         try:
             number = Decimal(key)
         except InvalidOperation:
-            return (), f"should map numbers to words, such as \"2\" = \"twice\", not {key!r}"
+            return (), f'should map numbers to words, such as "2" = "twice", not {key!r}'
         if not isinstance(word, str) or not word.strip():
             return (), f"should give text for {key!r}"
         pairs.append((number, word))
@@ -329,7 +346,10 @@ def _plural_forms(table: dict) -> tuple[tuple[str, tuple[tuple[str, str], ...]],
 def _durations(table: dict):
     forms = _plural_forms(table)
     if forms is None:
-        return (), 'should give, for each unit (day, week, month, year), { one = "{} year", other = "{} years" }'
+        return (
+            (),
+            'should give, for each unit (day, week, month, year), { one = "{} year", other = "{} years" }',
+        )
     return forms, ""
 
 

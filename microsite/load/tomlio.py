@@ -21,7 +21,7 @@ def parse_toml(text: str, path: Path, first_line: int = 1) -> tuple[dict | None,
     inside a Markdown file reports lines of the Markdown file.
     """
     try:
-        return tomllib.loads(text), []
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, ValueError) as err:
         # tomllib raises ValueError for dates Python cannot hold (year 0).
         message, line = _split_tomllib_message(str(err), text)
@@ -32,6 +32,28 @@ def parse_toml(text: str, path: Path, first_line: int = 1) -> tuple[dict | None,
             'Text values need quotes, e.g. title = "Key figures"; each key appears once.'
         )
         return None, [Problem(path, line, f"this TOML is not valid: {message}", hint=hint)]
+    found = _control_in(data)
+    if found:
+        key, char = found
+        line = line_of_key(text, key, first_line) or first_line
+        message = f"`{key}` contains an invisible control character (U+{ord(char):04X})"
+        hint = "Delete the escape (such as \\u0007): pages and feeds cannot carry it."
+        return None, [Problem(path, line, message, hint=hint)]
+    return data, []
+
+
+def _control_in(data, key: str = "") -> tuple[str, str] | None:
+    # An escape such as \u0007 in a TOML string puts a control character in
+    # the text, which no page, feed or XML file can carry.
+    if isinstance(data, str):
+        match = _CONTROL.search(data)
+        return (key, match.group(0)) if match else None
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for name, value in items:
+        found = _control_in(value, name if isinstance(name, str) else key)
+        if found:
+            return found
+    return None
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
@@ -73,11 +95,16 @@ def read_toml(path: Path) -> tuple[dict | None, str, list[Problem]]:
     return data, text, problems
 
 
-def line_of_table(text: str, name: str, first_line: int = 1) -> int | None:
-    """Return the line of the `[name]` header (or dotted `[a.name]`), if written."""
+def line_of_table(text: str, name: str, first_line: int = 1, after: int | None = None) -> int | None:
+    """Return the line of the `[name]` header (or dotted `[a.name]`, or quoted), at or after line `after`."""
     # [ \t]* rather than \s*: \s would run over blank lines and report the line above.
-    pattern = re.compile(r"^[ \t]*\[[ \t]*(?:[\w.-]+\.)?" + re.escape(name) + r"[ \t]*\]", re.M)
-    return _line_at(text, pattern, first_line)
+    quoted = "|".join(re.escape(form) for form in (name, f'"{name}"', f"'{name}'"))
+    pattern = re.compile(r"^[ \t]*\[[ \t]*(?:[\w.\"'-]+\.)?(?:" + quoted + r")[ \t]*\]", re.M)
+    start = _offset_of_line(text, after - first_line + 1) if after is not None else 0
+    match = pattern.search(text, start)
+    if match is None:
+        return None
+    return text.count("\n", 0, match.start()) + first_line
 
 
 def key_lines(text: str, after: int | None = None, first_line: int = 1, default: int | None = 1):
@@ -88,7 +115,10 @@ def key_lines(text: str, after: int | None = None, first_line: int = 1, default:
     """
 
     def line_of(key: str | None) -> int | None:
-        found = line_of_key(text, key, first_line, after) if key else None
+        if not key:
+            return default
+        # A key, or a table of its own: [languages.en.style.qualifiers].
+        found = line_of_key(text, key, first_line, after) or line_of_table(text, key, first_line, after)
         return found or default
 
     return line_of
@@ -101,13 +131,6 @@ def line_of_key(text: str, key: str, first_line: int = 1, after: int | None = No
     if after is not None:
         start = _offset_of_line(text, after - first_line + 1)
     match = pattern.search(text, start)
-    if match is None:
-        return None
-    return text.count("\n", 0, match.start()) + first_line
-
-
-def _line_at(text: str, pattern: re.Pattern, first_line: int) -> int | None:
-    match = pattern.search(text)
     if match is None:
         return None
     return text.count("\n", 0, match.start()) + first_line

@@ -46,7 +46,9 @@ class Renderer:
     options: RenderOptions
 
     def __post_init__(self):
-        self.envs = {code: make_environment(self.templates, c, self.assets) for code, c in self.catalogs.items()}
+        self.envs = {
+            code: make_environment(self.templates, c, self.assets) for code, c in self.catalogs.items()
+        }
 
     def gettext(self, code: str, message: str) -> str:
         """Return an interface string in a language (plain text, for files that are not HTML)."""
@@ -93,7 +95,9 @@ def fact_markup(fact: Fact, language: Language) -> Markup:
     return Markup(f'<{tag} class="fact" {attribute}="{value}">{text}</{tag}>')
 
 
-def render_release(record: ReleaseRecord, renderer: Renderer, listing: tuple[ReleaseSummary, ...] = ()) -> list[Page]:
+def render_release(
+    record: ReleaseRecord, renderer: Renderer, listing: tuple[ReleaseSummary, ...] = ()
+) -> list[Page]:
     """Render one release in every language: its page and its press-kit files.
 
     `listing` holds the other releases, which the main release's page lists.
@@ -105,7 +109,9 @@ def render_release(record: ReleaseRecord, renderer: Renderer, listing: tuple[Rel
     return pages
 
 
-def _render_edition(record: ReleaseRecord, summary: ReleaseSummary, language: Language, renderer: Renderer, listing) -> list[Page]:
+def _render_edition(
+    record: ReleaseRecord, summary: ReleaseSummary, language: Language, renderer: Renderer, listing
+) -> list[Page]:
     release = record.release
     code = language.code
     embargo = embargo_times(summary, language, renderer.options)
@@ -129,14 +135,22 @@ def _render_edition(record: ReleaseRecord, summary: ReleaseSummary, language: La
     }
     html = render_template(renderer.envs[code], "release.html", context)
     date = format_fact(release.fact_map["release_date"], language)
-    dateline = renderer.gettext(code, "%(place)s, %(date)s") % {"place": fields["dateline_place"], "date": date}
+    dateline = renderer.gettext(code, "%(place)s, %(date)s") % {
+        "place": fields["dateline_place"],
+        "date": date,
+    }
     dateline += f" /{fields['distributor']}/"
     source_line = renderer.gettext(code, "Source: %(source)s") % {"source": fields["source"]}
     text = render_plain_text(record, code, language, context["sections"], dateline, source_line, notice)
-    return [Page(release.page_path(code), html.encode("utf-8")), *render_kit(renderer.settings, record, summary, language, text)]
+    return [
+        Page(release.page_path(code), html.encode("utf-8")),
+        *render_kit(renderer.settings, record, summary, language, text),
+    ]
 
 
-def _more_releases(listing: tuple[ReleaseSummary, ...], language: Language, options: RenderOptions) -> list[dict]:
+def _more_releases(
+    listing: tuple[ReleaseSummary, ...], language: Language, options: RenderOptions
+) -> list[dict]:
     # An embargoed release is listed only in a preview build.
     shown = [s for s in listing if s.slug and (options.preview or not s.schedule.embargoed(options.now))]
     entries = [
@@ -214,7 +228,9 @@ def render_front_door(main: ReleaseSummary, renderer: Renderer, noindex: bool) -
     context = _bilingual_context(main, renderer, "", "choice.html")
     context["meta"] = front_door_metadata(renderer.settings, main, noindex)
     source = renderer.settings.source.code
-    return Page("index.html", render_template(renderer.envs[source], "languages.html", context).encode("utf-8"))
+    return Page(
+        "index.html", render_template(renderer.envs[source], "languages.html", context).encode("utf-8")
+    )
 
 
 def render_not_found(main: ReleaseSummary, renderer: Renderer) -> Page:
@@ -225,7 +241,14 @@ def render_not_found(main: ReleaseSummary, renderer: Renderer) -> Page:
     """
     root = urlsplit(renderer.settings.base_url).path
     context = _bilingual_context(main, renderer, root, "not_found_part.html")
-    context["meta"] = {"canonical": None, "alternates": [], "noindex": True, "og": [], "twitter": [], "json_ld": None}
+    context["meta"] = {
+        "canonical": None,
+        "alternates": [],
+        "noindex": True,
+        "og": [],
+        "twitter": [],
+        "json_ld": None,
+    }
     source = renderer.settings.source.code
     return Page("404.html", render_template(renderer.envs[source], "404.html", context).encode("utf-8"))
 
@@ -247,7 +270,10 @@ def _bilingual_context(main: ReleaseSummary, renderer: Renderer, root: str, part
         "languages": language_links(settings, None, root, ""),
         "titles": [p.striptags() for p in prompts],
         "description": main.text(settings.source.code, "description"),
-        "site_names": [Markup(f'<span lang="{escape(lang.html_lang)}">{escape(lang.site_name)}</span>') for lang in settings.languages],
+        "site_names": [
+            Markup(f'<span lang="{escape(lang.html_lang)}">{escape(lang.site_name)}</span>')
+            for lang in settings.languages
+        ],
         "prompts": prompts,
         "parts": parts,
     }

@@ -44,10 +44,16 @@ def check_target(target: Path, project_root: Path) -> None:
     target, root = target.resolve(), project_root.resolve()
     sources = [root / name for name in ("content", "templates", "locales", ".git", "microsite", "tests")]
     if target == root or root.is_relative_to(target):
-        raise OutputRefused(f"{target} holds the project itself: the build would replace it", "Use --out site (the default) or another new folder.")
+        raise OutputRefused(
+            f"{target} holds the project itself: the build would replace it",
+            "Use --out site (the default) or another new folder.",
+        )
     for source in sources:
         if target.is_relative_to(source):
-            raise OutputRefused(f"{target} is inside the project's {source.name}/ folder", "Use --out site (the default) or a folder outside the sources.")
+            raise OutputRefused(
+                f"{target} is inside the project's {source.name}/ folder",
+                "Use --out site (the default) or a folder outside the sources.",
+            )
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"{target} is a file, not a folder", "Choose a folder name for --out.")
     if target.is_dir() and not is_ours(target):
@@ -90,7 +96,9 @@ def write_site(pages: list[Page], target: Path) -> None:
     target = target.resolve()
     unsafe = [page.path for page in pages if not safe_path(page.path)]
     if unsafe:
-        raise OutputRefused(f"the build made a file path outside the site: {unsafe[0]!r}", "This is a bug in the generator.")
+        raise OutputRefused(
+            f"the build made a file path outside the site: {unsafe[0]!r}", "This is a bug in the generator."
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
@@ -150,7 +158,10 @@ def _swap(staging: Path, target: Path) -> None:
         try:
             os.replace(retired, target)
         except OSError as err:
-            raise OutputRefused(f"the new site could not be put in place, and the old one is now at {retired}", f"Move it back by hand: {err}") from err
+            raise OutputRefused(
+                f"the new site could not be put in place, and the old one is now at {retired}",
+                f"Move it back by hand: {err}",
+            ) from err
         raise
     shutil.rmtree(retired, ignore_errors=True)
 
