@@ -8,8 +8,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from microsite.load.settings import check_base_url
 from microsite.load.schema import suggest
+from microsite.load.settings import check_base_url
 from microsite.pipeline import Assembled, BuildOptions, build_site, check_site
 from microsite.problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path
 from microsite.project import Project
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         # `python build.py check | head`: the reader has what it wanted.
         _silence_stdout()
         return 0
-    except Exception as err:  # noqa: BLE001 (last resort: never show an editor a traceback)
+    except Exception as err:
         if args.debug:
             traceback.print_exc()
         else:

@@ -30,8 +30,8 @@ from microsite.project import Project
 from microsite.render.feeds import render_feed
 from microsite.render.metadata import iso
 from microsite.render.pages import (
-    RenderOptions,
     Renderer,
+    RenderOptions,
     render_front_door,
     render_not_found,
     render_release,

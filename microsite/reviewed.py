@@ -67,9 +67,11 @@ def set_header_value(text: str, code: str) -> str:
         if not match:
             continue
         ending = "\r" if line.endswith("\r") else ""
-        candidate = (
-            header[:index] + [match["before"] + f'"{code}"' + match["after"] + ending] + header[index + 1 :]
-        )
+        candidate = [
+            *header[:index],
+            match["before"] + f'"{code}"' + match["after"] + ending,
+            *header[index + 1 :],
+        ]
         if _parses_to(candidate, wanted):
             return bom + "\n".join(lines[:1] + candidate + lines[closing:])
     if KEY in old:

@@ -177,7 +177,7 @@ BROKEN = [
 
 def _expected(expected: str, line: int) -> str:
     for offset in range(-5, 6):
-        expected = expected.replace("{line%+d}" % offset if offset else "{line}", str(line + offset))
+        expected = expected.replace(f"{{line{offset:+d}}}" if offset else "{line}", str(line + offset))
     return expected
 
 

@@ -126,7 +126,7 @@ def _typed_qualifiers(passage: Passage, facts: dict[str, Fact], script: str) -> 
             hint = "Delete the typed word: the fact's qualifier is written in every language."
         else:
             message = f"{word!r} is typed beside [[{fact.id}]]: the key figures, the exports and the other languages lose it"
-            hint = f'Make it part of the fact in facts.toml (qualifier = "nearly", "about", "more than" …) and delete the typed word.'
+            hint = 'Make it part of the fact in facts.toml (qualifier = "nearly", "about", "more than" …) and delete the typed word.'
         problems.append(
             Problem(passage.path, passage.line_of(word), message, WARNING, hint=hint, kind="typed-qualifier")
         )

@@ -145,7 +145,7 @@ def _read_value(kind: str, raw, what: str) -> tuple[object, tuple[str, str] | No
         return None, (f"the value of {what} does not suit its type `{kind}`: {raw!r}", _EXAMPLES[kind])
     if kind == "month":
         match = _MONTH.match(raw)
-        if not match or not 1 <= int(match.group(1)) or not 1 <= int(match.group(2)) <= 12:
+        if not match or not int(match.group(1)) >= 1 or not 1 <= int(match.group(2)) <= 12:
             return None, (
                 f'the value of {what} should be a month written "YYYY-MM", not {raw!r}',
                 _EXAMPLES[kind],

@@ -289,7 +289,7 @@ def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
         raise ContentError([Problem(path, err.lineno, f"template error: {err.message}")]) from err
     except jinja2.TemplateNotFound as err:
         raise ContentError([Problem(folder / name, None, f"template not found: {err.name}")]) from err
-    except Exception as err:  # noqa: BLE001 (any error raised while rendering is the template's)
+    except Exception as err:
         path, line = _template_frame(err, folder / name)
         raise ContentError([Problem(path, line, f"template error: {_describe(err)}")]) from err
 

@@ -56,12 +56,11 @@ def check_target(target: Path, project_root: Path) -> None:
             )
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"{target} is a file, not a folder", "Choose a folder name for --out.")
-    if target.is_dir() and not is_ours(target):
-        if any(target.iterdir()):
-            raise OutputRefused(
-                f"{target} already exists and was not written by this generator: it would be replaced",
-                "Choose a new or empty folder, or delete this one yourself if you are sure.",
-            )
+    if target.is_dir() and not is_ours(target) and any(target.iterdir()):
+        raise OutputRefused(
+            f"{target} already exists and was not written by this generator: it would be replaced",
+            "Choose a new or empty folder, or delete this one yourself if you are sure.",
+        )
 
 
 def is_ours(folder: Path) -> bool:
