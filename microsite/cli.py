@@ -54,14 +54,22 @@ def parse(argv: list[str]) -> argparse.Namespace:
     """Parse the arguments; `build` is the command when none is given."""
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
-    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
-        argv = ["build", *argv]  # so that `build.py --outt` is the build command's error, with its usage
-    args = _parser().parse_args(argv)
+    parser, commands = _parser()
+    if argv and argv[0] in ("-h", "--help"):
+        parser.parse_args(argv)
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        hint = suggest(argv[0], COMMANDS) or f"Commands: {', '.join(COMMANDS)}."
+        parser.error(f"there is no command {argv[0]!r}. {hint}")
+    if not argv or argv[0] not in COMMANDS:
+        argv = ["build", *argv]
+    # The command's own parser reads the rest, so that `build --outt` is
+    # answered with the build command's usage, not the top level's.
+    args = commands[argv[0]].parse_args(argv[1:])
     args.debug = debug
     return args
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build, check and preview the release microsite.",
@@ -134,7 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)")
     serve.set_defaults(run=run_serve)
-    return parser
+    return parser, {"build": build, "check": check, "serve": serve}
 
 
 def _url(value: str) -> str:

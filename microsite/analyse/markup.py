@@ -283,7 +283,17 @@ class Converter:
     """
 
     def __init__(self, typography: str):
-        extensions = ["extra", "sane_lists", "toc"]
+        # "extra" without md_in_html, which would let raw HTML blocks through.
+        extensions = [
+            "abbr",
+            "attr_list",
+            "def_list",
+            "fenced_code",
+            "footnotes",
+            "tables",
+            "sane_lists",
+            "toc",
+        ]
         if typography == "latin":
             # smarty turns Chinese quotes into pairs of closing quotes; Latin only.
             extensions.append("smarty")
