@@ -45,7 +45,7 @@ def test_no_compiled_catalog_is_kept_in_the_repository():
 def test_chinese_page_uses_the_catalog(minimal: Path):
     assert run_build(minimal).returncode == 0
     soup = parse(minimal / "site/zh-hans/index.html")
-    assert soup.select_one("#key-figures-title").get_text() == "关键数据"
+    assert soup.select_one("#page_key_figures").get_text() == "关键数据"
     assert soup.select_one(".skip-link").get_text() == "跳到正文"
 
 
@@ -55,9 +55,7 @@ def test_catalog_edit_shows_in_the_next_build_without_compiling(minimal: Path):
         po.read_text(encoding="utf-8").replace('msgstr "关键数据"', 'msgstr "数据一览"'), encoding="utf-8"
     )
     assert run_build(minimal).returncode == 0
-    assert (
-        parse(minimal / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "数据一览"
-    )
+    assert parse(minimal / "site/zh-hans/index.html").select_one("#page_key_figures").get_text() == "数据一览"
 
 
 def test_missing_translation_falls_back_to_english_and_is_reported(minimal: Path):
@@ -71,8 +69,7 @@ def test_missing_translation_falls_back_to_english_and_is_reported(minimal: Path
         in result.stderr
     )
     assert (
-        parse(minimal / "site/zh-hans/index.html").select_one("#key-figures-title").get_text()
-        == "Key figures"
+        parse(minimal / "site/zh-hans/index.html").select_one("#page_key_figures").get_text() == "Key figures"
     )
     assert "1 warning" in result.stdout
 
@@ -85,8 +82,7 @@ def test_fuzzy_translation_is_not_published_and_is_reported(minimal: Path):
     assert result.returncode == 0
     assert 'warning: the 简体中文 translation of "Key figures" is marked fuzzy' in result.stderr
     assert (
-        parse(minimal / "site/zh-hans/index.html").select_one("#key-figures-title").get_text()
-        == "Key figures"
+        parse(minimal / "site/zh-hans/index.html").select_one("#page_key_figures").get_text() == "Key figures"
     )
 
 
@@ -138,6 +134,4 @@ def test_a_catalog_saved_with_a_byte_order_mark_is_read(minimal: Path):
     po = minimal / "locales/zh_Hans_CN/LC_MESSAGES/messages.po"
     po.write_bytes(b"\xef\xbb\xbf" + po.read_bytes())
     assert run_build(minimal).returncode == 0
-    assert (
-        parse(minimal / "site/zh-hans/index.html").select_one("#key-figures-title").get_text() == "关键数据"
-    )
+    assert parse(minimal / "site/zh-hans/index.html").select_one("#page_key_figures").get_text() == "关键数据"

@@ -200,13 +200,21 @@ def test_a_qualifier_dropped_or_changed_in_one_language_is_reported(tmp_path: Pa
     assert kept == [(zh, line, "typed-figure")]
 
 
-def test_a_section_id_that_the_page_already_uses_is_an_error(minimal: Path):
+def test_a_section_may_be_called_about_or_main(minimal: Path):
+    # The page's own ids (page_main, page_about …) cannot be written as a section id.
     for path in (EN2, ZH2):
         edit(minimal, path, 'id = "firms"', 'id = "about"')
+    mark(minimal, "about")
+    assert found(minimal) == []
+
+
+def test_an_id_used_twice_on_a_page_is_an_error(minimal: Path):
+    append(minimal, EN2, "### More {: #opening }")
+    mark(minimal, "firms")
     result = run_check(minimal)
     assert result.returncode == 1
-    assert "2: error: the id `about-title` appears 2 times on the English page" in result.stdout
-    assert "Give the section another id." in result.stdout
+    assert f"{EN2}\n  2: error: the id `opening` appears 2 times on the English page" in result.stdout
+    assert "Give the section another id" in result.stdout
 
 
 def test_accented_names_are_not_misspellings_of_themselves(tmp_path: Path):

@@ -160,10 +160,9 @@ def _duplicate_ids(record: ReleaseRecord, code: str, ids: list[str]) -> list[Pro
             None,
         )
         if section is None:
-            continue  # the templates' own business; the HTML validator in the tests guards them
+            continue  # the templates' own ids (page_…) cannot clash with a section's
         message = f"the id `{element_id}` appears {count} times on the {edition.language.name} page: links to it are ambiguous"
-        hint = f"Section `{section.id}` clashes with another section or with the page itself (it uses ids such as "
-        hint += '"main", "headline", "contents-title", "about-title"). Give the section another id.'
+        hint = f"Section `{section.id}` or an id written in it ({{: #…}}) clashes with another section. Give the section another id, or change the {{: #…}}."
         problems.append(
             Problem(section.path, section.id_line, message, ERROR, hint=hint, kind="duplicate-id")
         )
