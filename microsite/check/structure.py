@@ -150,15 +150,12 @@ def _duplicate_ids(record: ReleaseRecord, code: str, ids: list[str]) -> list[Pro
     for element_id, count in Counter(ids).items():
         if count < 2:
             continue
-        section = next(
-            (
-                s
-                for s in edition.sections
-                if element_id in (s.id, f"{s.id}-title")
-                or element_id in record.passages[code][f"section:{s.id}"].analysis.ids
-            ),
-            None,
+        # Blame an id written inside a section ({: #…}) before a section's own.
+        written = (
+            s for s in edition.sections if element_id in record.passages[code][f"section:{s.id}"].analysis.ids
         )
+        own = (s for s in edition.sections if element_id in (s.id, f"{s.id}-title"))
+        section = next(written, None) or next(own, None)
         if section is None:
             continue  # the templates' own ids (page_…) cannot clash with a section's
         message = f"the id `{element_id}` appears {count} times on the {edition.language.name} page: links to it are ambiguous"
