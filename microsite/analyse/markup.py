@@ -21,6 +21,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from microsite.analyse.typography import typeset
 from microsite.load.facts import TIME_TYPES, Fact
 
 # [[id]] or [[id:form]]; FACT_REF finds anything in double brackets, so that a
@@ -38,6 +39,7 @@ _ENTITY = re.compile(r"^&(?:#\d+|#x[0-9a-fA-F]+|\w+);$")
 _FACT_ATTRIBUTE = "data-microsite-fact"
 
 # What a section may contain: what Markdown itself writes, and nothing that runs.
+_CODE = {"code", "pre", "kbd"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dt", "dd", "tr", "pre"}
 _ALLOWED = {
@@ -163,6 +165,7 @@ class _Collector(Treeprocessor):
     """Walk the finished tree once: check it against the policy and record what it holds."""
 
     prefix = ""  # the section's id and "-": footnote ids are made unique with it
+    latin = False  # set quotes, apostrophes and dashes as smarty would
 
     def run(self, root: Element) -> None:
         for raw in self.md.htmlStash.rawHtmlBlocks:
@@ -183,8 +186,9 @@ class _Collector(Treeprocessor):
         self.blocks: list[tuple[str, str]] = []
         self.refusals: list[Refusal] = []
 
-    def _walk(self, element: Element) -> None:
+    def _walk(self, element: Element, code: bool = False) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
+        code = code or tag in _CODE
         self._check(element, tag)
         fact = element.attrib.pop(_FACT_ATTRIBUTE, None)
         self._rename_footnote(element)
@@ -198,9 +202,13 @@ class _Collector(Treeprocessor):
         if block:
             self._add("\n")
         first_part, start = len(self.parts), self.length
+        if self.latin and not code:
+            element.text = typeset(element.text, self._last())
         self._add(self._text(element.text))
         for child in element:
-            self._walk(child)
+            self._walk(child, code)
+            if self.latin and not code:
+                child.tail = typeset(child.tail, self._last())
             self._add(self._text(child.tail))
         if fact:
             fact_id, _, form = fact.partition(":")
@@ -220,6 +228,9 @@ class _Collector(Treeprocessor):
             element.set("id", self.prefix + element.get("id"))
         if element.get("href", "").startswith(("#fn:", "#fnref:")):
             element.set("href", "#" + self.prefix + element.get("href")[1:])
+
+    def _last(self) -> str:
+        return self.parts[-1][-1:] if self.parts else ""
 
     def _add(self, text: str) -> None:
         if text:
@@ -294,16 +305,15 @@ class Converter:
             "sane_lists",
             "toc",
         ]
-        if typography == "latin":
-            # smarty turns Chinese quotes into pairs of closing quotes; Latin only.
-            extensions.append("smarty")
         self.typography = typography
         config = {"toc": {"slugify": self._slugify}}
         self.md = markdown.Markdown(extensions=extensions, extension_configs=config, output_format="html")
         self.facts = _FactProcessor()
         self.md.inlinePatterns.register(self.facts, "fact", _FACT_PRIORITY)
         self.collector = _Collector(self.md)
-        # Last of all, after smarty (6), toc (5) and unescape (0).
+        # Curly quotes for Latin text only: Chinese text uses its own marks.
+        self.collector.latin = typography == "latin"
+        # Last of all, after toc (5) and unescape (0).
         self.md.treeprocessors.register(self.collector, "collect", -10)
 
     def _slugify(self, value: str, separator: str) -> str:

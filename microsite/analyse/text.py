@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from microsite.analyse.markup import FACT_REF, Analysis, FactUse, blank_facts, parse_reference
+from microsite.analyse.typography import typeset
 from microsite.load.facts import Fact
 
 # Chinese sentences end at 。！？ with no space after; a Latin "." ends one only
 # before a space (so 2.2 and Co., Ltd. stay whole).
 _SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+|\n+")
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)|(?<=\w)'(?=\s|$)|(?<=s)'")
-_OPEN_DOUBLE = re.compile(r'(^|(?<=[\s(\[{—–-]))"')
-_OPEN_SINGLE = re.compile(r"(^|(?<=[\s(\[{—–-]))'")
 
 
 @dataclass(frozen=True)
@@ -93,16 +91,6 @@ def expand_facts(
     return "".join(pieces), tuple(uses)
 
 
-def typeset(text: str, typography: str) -> str:
-    """Return plain text with the quotes and apostrophes that Markdown's smarty gives body text."""
-    if typography != "latin" or not any(c in text for c in "'\"-."):
-        return text
-    text = text.replace("---", "—").replace("--", "–").replace("...", "…")
-    text = _APOSTROPHE.sub("’", text)
-    text = _OPEN_DOUBLE.sub("“", text).replace('"', "”")
-    return _OPEN_SINGLE.sub("‘", text).replace("'", "’")
-
-
 def plain_passage(
     key: str,
     label: str,
@@ -116,7 +104,8 @@ def plain_passage(
 ) -> Passage:
     """Return a one-line passage (a title, a headline, a label) with its facts written out."""
     # Typeset before the facts go in: a figure's own text is never retouched.
-    text, uses = expand_facts(typeset(source, typography), facts, write)
+    shown = typeset(source) if typography == "latin" else source
+    text, uses = expand_facts(shown, facts, write)
     return Passage(key, label, language_code, path, source, line or 1, text, blank_facts(text, uses), uses)
 
 

@@ -76,10 +76,14 @@ class Edition:
 
 def load_edition(folder: Path, language: Language, inside: Path) -> tuple[Edition | None, list[Problem]]:
     """Load one language's folder: release.toml and its Markdown sections, in file-name order."""
+    if not is_inside(folder, inside):
+        return None, [outside_problem(folder)]
     release, problems = load_release_text(folder / "release.toml")
     sections = []
     for path in sorted(folder.glob("*.md")):
-        if not is_inside(path, inside):
+        # Inside a folder that is inside, only a link can lead out: resolving
+        # every file would cost a system call per folder on the way.
+        if path.is_symlink() and not is_inside(path, inside):
             problems.append(outside_problem(path))
             continue
         section, found = load_section(path)
@@ -93,7 +97,9 @@ def load_edition(folder: Path, language: Language, inside: Path) -> tuple[Editio
 
 
 def _with_snapshot(section: Section, snapshot: Path, inside: Path) -> Section:
-    if not section.translated_from or not snapshot.is_file() or not is_inside(snapshot, inside):
+    if not section.translated_from or not snapshot.is_file():
+        return section
+    if snapshot.is_symlink() and not is_inside(snapshot, inside):
         return section
     text, _problems = read_text(snapshot)  # a lost snapshot only costs the diff in a hint
     return replace(section, snapshot=text)
