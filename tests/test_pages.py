@@ -319,7 +319,7 @@ def test_hard_wrapped_chinese_paragraphs_have_no_stray_line_breaks(minimal: Path
     assert paragraphs
     for p in paragraphs:
         assert not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", p.get_text()), p
-    for block in (site / zh / "release.txt").read_text(encoding="utf-8").split("\n\n"):
+    for block in (site / zh / "release.txt").read_text(encoding="utf-8-sig").split("\n\n"):
         assert not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", block), block
 
 
@@ -388,3 +388,38 @@ def test_release_folder_name_must_be_a_web_address(tmp_path: Path):
         f"content/releases/{wrong}: error: the release folder name `{wrong}` becomes a web address"
         in result.stderr
     )
+
+
+# --- page titles -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["minimal", "two-releases", "three-languages"])
+def test_every_release_page_title_names_the_release_and_the_newsroom(built_fixture, name):
+    project = built_fixture(name)
+    content = Content(project)
+    for slug in content.slugs():
+        for lang in content.languages:
+            page = parse(project / "site" / content.page(lang["code"], slug))
+            assert page.title.get_text() == f"{page.h1.get_text()} | {lang['site_name']}"
+            assert page.select_one(".site-name").get_text() == lang["site_name"]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the front door's <title> ('Choose a language | …') does not name the newsroom"
+)
+@pytest.mark.parametrize("name", ["minimal", "three-languages"])
+def test_front_door_title_names_the_newsroom(built_fixture, name):
+    project = built_fixture(name)
+    content = Content(project)
+    assert content.source["site_name"] in parse(project / "site" / "index.html").title.get_text()
+
+
+@pytest.mark.xfail(
+    strict=True, reason="404.html's <title> says 'Choose a language', not that the page does not exist"
+)
+@pytest.mark.parametrize("name", ["minimal", "three-languages"])
+def test_not_found_page_title_says_the_page_does_not_exist(built_fixture, name):
+    project = built_fixture(name)
+    content = Content(project)
+    title = parse(project / "site" / "404.html").title.get_text()
+    assert content.interface(content.source["code"], "This page does not exist.") in title
