@@ -169,7 +169,7 @@ def test_facts_in_headline_subhead_description_titles_and_labels_are_written_out
     feed = etree.parse(str(site / "feed.xml"))
     entry_titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")][1:]
     assert [straight(t) for t in entry_titles] == [headline]
-    plain = (site / "release.txt").read_text(encoding="utf-8").split("\n\n")
+    plain = (site / "release.txt").read_text(encoding="utf-8-sig").split("\n\n")
     assert [straight(" ".join(block.split("\n"))) for block in plain[:2]] == [
         headline,
         expected["subhead"][0],

@@ -150,7 +150,7 @@ def test_untranslated_section_is_shown_in_its_original_language_with_a_notice_in
 )
 def test_wire_copy_says_which_section_is_shown_in_its_original_language(trilingual: Content):
     (code,) = translations_missing_a_section(trilingual)
-    text = (trilingual.root / "site" / code / "release.txt").read_text(encoding="utf-8")
+    text = (trilingual.root / "site" / code / "release.txt").read_text(encoding="utf-8-sig")
     blocks = [" ".join(block.split("\n")) for block in text.split("\n\n")]
     notice = trilingual.interface(code, FALLBACK_NOTICE)
     titles = {section["id"]: section["title"] for section in trilingual.sections(trilingual.source["code"])}
