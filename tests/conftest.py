@@ -116,3 +116,140 @@ def append(project: Path, relative: str, text: str) -> None:
 def minimal(tmp_path: Path) -> Path:
     """A private copy of the minimal fixture project, with the engine."""
     return fixture_project(tmp_path / "minimal", "minimal")
+
+
+# --- fixture projects, built once and read as their own files say ------------
+
+
+@pytest.fixture(scope="session")
+def built_fixture(tmp_path_factory):
+    """Return `build(NAME)`: the fixture project NAME, built once per session (its site is in site/).
+
+    Tests read what it returns and never change it; a test that edits makes its own copy.
+    """
+    built: dict[str, Path] = {}
+
+    def build(name: str) -> Path:
+        if name not in built:
+            project = fixture_project(tmp_path_factory.mktemp(name) / "project", name)
+            result = run_build(project)
+            assert result.returncode == 0, result.stderr
+            built[name] = project
+        return built[name]
+
+    return build
+
+
+def fact_references(text: str) -> list[str]:
+    """Return the facts a text refers to, in order, as written: id, or id:form."""
+    import re
+
+    return re.findall(r"\[\[([a-z][a-z0-9_]*(?::[a-z]+)?)\]\]", text)
+
+
+def expand(text: str, written: dict[str, str]) -> str:
+    """Write out each [[id]] and [[id:form]] of a text as `written` says (keys: id, or id:form)."""
+    for reference in fact_references(text):
+        text = text.replace(f"[[{reference}]]", written[reference], 1)
+    return text
+
+
+def straight(text: str) -> str:
+    """Return a text with curly quotes made straight, to compare typeset text with its source."""
+    return text.translate(str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'}))
+
+
+def machine_value(fact: dict) -> str:
+    """Return a fact's language-neutral value as facts.toml gives it (for `value` and `datetime`)."""
+    value = fact["value"]
+    if fact["type"] == "date":
+        return value.isoformat()
+    if fact["type"] == "year":
+        return f"{value:04d}"
+    return str(value)
+
+
+class Content:
+    """A project's content/ read straight from its files: languages, releases, sections, facts, catalogs."""
+
+    def __init__(self, project: Path):
+        self.root = project
+        self.site = read_toml(project / "content" / "site.toml")
+        self.base_url: str = self.site["site"]["base_url"]
+        self.languages: list[dict] = [
+            {"code": code, **table} for code, table in self.site["languages"].items()
+        ]
+        self.codes = [language["code"] for language in self.languages]
+        self.source = self.languages[0]
+
+    def language(self, code: str) -> dict:
+        return next(language for language in self.languages if language["code"] == code)
+
+    def slugs(self) -> list[str]:
+        """Return the main release ('') and each further release, in folder order."""
+        more = self.root / "content" / "releases"
+        found = (
+            sorted(p.name for p in more.iterdir() if p.is_dir() and not p.name.startswith("."))
+            if more.is_dir()
+            else []
+        )
+        return ["", *found]
+
+    def folder(self, slug: str = "") -> Path:
+        return self.root / "content" / ("releases/" + slug if slug else "")
+
+    def release(self, code: str, slug: str = "") -> dict:
+        return read_toml(self.folder(slug) / code / "release.toml")
+
+    def facts(self, slug: str = "") -> dict:
+        return read_toml(self.folder(slug) / "facts.toml")
+
+    def schedule(self, slug: str = "") -> dict:
+        return read_toml(self.folder(slug) / "schedule.toml")
+
+    def sections(self, code: str, slug: str = "") -> list[dict]:
+        """Return each section file of a language, in file order: id, title, body and path."""
+        found = []
+        for path in sorted((self.folder(slug) / code).glob("*.md")):
+            _, header, body = path.read_text(encoding="utf-8").split("+++", 2)
+            found.append({**read_toml_text(header), "body": body.strip(), "path": path})
+        return found
+
+    def page(self, code: str, slug: str = "") -> str:
+        """Return the output path of a release's page in one language."""
+        return f"{code}/{slug}/index.html" if slug else f"{code}/index.html"
+
+    def release_pages(self) -> list[str]:
+        """Return the output path of every release page: each release in each language."""
+        return [self.page(code, slug) for slug in self.slugs() for code in self.codes]
+
+    def url(self, code: str | None, slug: str = "") -> str:
+        """Return the public address of a release's page (of the front door when `code` is None)."""
+        if code is None:
+            return self.base_url
+        return self.base_url + self.page(code, slug).removesuffix("index.html")
+
+    def golden(self) -> dict:
+        return read_toml(self.root / "golden.toml")
+
+    def interface(self, code: str, message: str) -> str:
+        """Return an interface string as the language's catalog translates it (the message itself if not)."""
+        from babel.messages.pofile import read_po
+
+        catalog = self.language(code)["catalog"]
+        path = self.root / "locales" / catalog / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as po:
+            found = read_po(po).get(message)
+        return found.string if found is not None and found.string and not found.fuzzy else message
+
+
+def read_toml(path: Path) -> dict:
+    """Read a TOML file of a project."""
+    return read_toml_text(path.read_text(encoding="utf-8"))
+
+
+def read_toml_text(text: str) -> dict:
+    """Read TOML text (a header block, say)."""
+    import tomllib
+
+    return tomllib.loads(text)
