@@ -792,10 +792,6 @@ def test_page_links_to_the_press_kit(built_fixture):
             assert links == ["release.txt", "facts.csv", "facts.json", f"{root_of(slug)}{code}/feed.xml"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="release.txt has no byte-order mark: served as text/plain without a charset, browsers read it as windows-1252",
-)
 def test_plain_text_is_read_as_utf8_from_a_host_that_sends_no_charset(built_fixture, serve_folder):
     # Python's http.server, livereload and many hosts send text/plain with no charset; then only a
     # byte-order mark tells a browser the file is UTF-8 (facts.csv carries one for spreadsheets).

@@ -137,10 +137,6 @@ def test_feeds_and_sitemap_carry_every_release(releases: Content):
     assert sorted(locs) == sorted([*pages, releases.url(None)])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a figure that opens a text is not capitalized: the subhead reads 'more than 40,000 crossings a day expected'",
-)
 def test_a_figure_that_opens_a_text_starts_with_a_capital_letter(releases: Content):
     checked = 0
     for slug in releases.slugs():

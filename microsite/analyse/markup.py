@@ -210,6 +210,10 @@ class _Collector(Treeprocessor):
             if self.latin and not code:
                 child.tail = typeset(child.tail, self._last())
             self._add(self._text(child.tail))
+        if fact and self.latin and self._sentence_starts(first_part) and element.text:
+            # "More than 40,000 …": a figure that opens a sentence takes its capital.
+            element.text = element.text[0].upper() + element.text[1:]
+            self.parts[first_part] = element.text
         if fact:
             fact_id, _, form = fact.partition(":")
             self.facts.append(FactUse(fact_id, form, start, self.length))
@@ -228,6 +232,15 @@ class _Collector(Treeprocessor):
             element.set("id", self.prefix + element.get("id"))
         if element.get("href", "").startswith(("#fn:", "#fnref:")):
             element.set("href", "#" + self.prefix + element.get("href")[1:])
+
+    def _sentence_starts(self, index: int) -> bool:
+        for part in reversed(self.parts[:index]):
+            stripped = part.rstrip()
+            if stripped:
+                return stripped[-1] in ".!?\n"
+            if "\n" in part:
+                return True
+        return True
 
     def _last(self) -> str:
         return self.parts[-1][-1:] if self.parts else ""

@@ -64,7 +64,7 @@ class Passage:
 
 
 def expand_facts(
-    text: str, facts: dict[str, Fact], write: Callable[[Fact, str], str]
+    text: str, facts: dict[str, Fact], write: Callable[[Fact, str], str], capitalise: bool = False
 ) -> tuple[str, tuple[FactUse, ...]]:
     """Return a plain text with its [[id]] references written out, and where each fact landed.
 
@@ -82,6 +82,10 @@ def expand_facts(
         except ValueError:
             continue
         before = text[last : match.start()]
+        so_far = "".join([*pieces, before]).rstrip()
+        if capitalise and written and (not so_far or so_far[-1] in ".!?"):
+            # "More than 40,000 …": a figure that opens a sentence takes its capital.
+            written = written[0].upper() + written[1:]
         pieces += [before, written]
         length += len(before)
         uses.append(FactUse(fact_id, form, length, length + len(written)))
@@ -104,8 +108,9 @@ def plain_passage(
 ) -> Passage:
     """Return a one-line passage (a title, a headline, a label) with its facts written out."""
     # Typeset before the facts go in: a figure's own text is never retouched.
-    shown = typeset(source) if typography == "latin" else source
-    text, uses = expand_facts(shown, facts, write)
+    latin = typography == "latin"
+    shown = typeset(source) if latin else source
+    text, uses = expand_facts(shown, facts, write, capitalise=latin)
     return Passage(key, label, language_code, path, source, line or 1, text, blank_facts(text, uses), uses)
 
 

@@ -25,6 +25,10 @@ from microsite.write.output import Page
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 EMBARGO_MESSAGE = "Embargoed until %(beijing)s Beijing time (%(utc)s UTC)"  # as templates/base.html words it
+NOT_FOUND_MESSAGE = "This page does not exist."  # as templates/not_found_part.html words it
+FALLBACK_MESSAGE = (
+    "This section has not been translated yet. It is shown in its original language."  # release.html
+)
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,10 @@ def _render_edition(
     }
     dateline += f" /{fields['distributor']}/"
     source_line = renderer.gettext(code, "Source: %(source)s") % {"source": fields["source"]}
-    text = render_plain_text(record, code, language, context["sections"], dateline, source_line, notice)
+    fallback = renderer.gettext(code, FALLBACK_MESSAGE)
+    text = render_plain_text(
+        record, code, language, context["sections"], dateline, source_line, notice, fallback
+    )
     return [
         Page(release.page_path(code), html.encode("utf-8")),
         *render_kit(renderer.settings, record, summary, language, text),
@@ -241,6 +248,9 @@ def render_not_found(main: ReleaseSummary, renderer: Renderer) -> Page:
     """
     root = urlsplit(renderer.settings.base_url).path
     context = _bilingual_context(main, renderer, root, "not_found_part.html")
+    context["titles"] = [
+        renderer.gettext(lang.code, NOT_FOUND_MESSAGE) for lang in renderer.settings.languages
+    ]
     context["meta"] = {
         "canonical": None,
         "alternates": [],

@@ -32,6 +32,7 @@ def render_plain_text(
     dateline: str,
     source_line: str,
     embargo: str | None,
+    fallback_notice: str = "",
 ) -> str:
     """Return the release as wire copy: headline, dateline, body, source, end mark."""
     wrap = language.typography == "latin"
@@ -43,6 +44,8 @@ def render_plain_text(
     for number, section in enumerate(sections):
         if number:  # the dateline opens the copy; later sections keep their titles
             out += [section["title"], ""]
+        if section["fallback"]:
+            out += [_fill(fallback_notice, wrap), ""]
         for kind, block in section["blocks"]:
             if kind == "li":
                 out.append(_fill(block, wrap, initial="- ", subsequent="  "))
@@ -106,7 +109,9 @@ def render_kit(
         "facts": [{**row, "value": _json_value(f)} for row, (_, f) in zip(rows, release.facts)],
     }
     return [
-        Page(kit_path(release, language, "release.txt"), plain_text.encode("utf-8")),
+        # The byte-order mark tells a browser that a host serving the file
+        # without a charset sends UTF-8 (it would guess windows-1252).
+        Page(kit_path(release, language, "release.txt"), ("\ufeff" + plain_text).encode("utf-8")),
         # The byte-order mark lets spreadsheet programs read the Chinese as UTF-8.
         Page(kit_path(release, language, "facts.csv"), ("\ufeff" + table.getvalue()).encode("utf-8")),
         Page(
