@@ -308,7 +308,7 @@ def test_skip_link_is_hidden_until_focused_then_leads_to_the_content(browser, si
     assert focused["height"] >= MIN_TARGET_PX and focused["width"] >= MIN_TARGET_PX
     save_screen(browser, screens / f"{fixture}-{kind}-{PHONE.name}-skip-link.png")
     ActionChains(browser).send_keys(Keys.ENTER).perform()
-    assert browser.execute_script(_SKIP_LINK)["active"] == "main", (
+    assert browser.execute_script(_SKIP_LINK)["active"] == "page_main", (
         "Enter on the skip link does not reach main"
     )
 
