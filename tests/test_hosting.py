@@ -207,8 +207,10 @@ def test_404_page_works_at_any_depth(tmp_path: Path, serve_folder, where):
     assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     choices = soup.select(".language-choices li")
     assert [li["lang"] for li in choices] == [lang["html_lang"] for lang in content.languages]
-    for choice, code in zip(choices, content.codes):
-        assert content.interface(code, "This page does not exist.") in choice.get_text()
+    heading = soup.h1.find_all("span")
+    assert [span["lang"] for span in heading] == [lang["html_lang"] for lang in content.languages]
+    for span, code in zip(heading, content.codes):
+        assert span.get_text() == content.interface(code, "This page does not exist.")
     base = local + f"{content.source['code']}/no/such/page/"
     for ref in references(base, page, "text/html"):
         if ref.startswith("#"):

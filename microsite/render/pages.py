@@ -25,7 +25,6 @@ from microsite.write.output import Page
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 EMBARGO_MESSAGE = "Embargoed until %(beijing)s Beijing time (%(utc)s UTC)"  # as templates/base.html words it
-NOT_FOUND_MESSAGE = "This page does not exist."  # as templates/not_found_part.html words it
 FALLBACK_MESSAGE = (
     "This section has not been translated yet. It is shown in its original language."  # release.html
 )
@@ -247,10 +246,7 @@ def render_not_found(main: ReleaseSummary, renderer: Renderer) -> Page:
     /newsroom/), not from wherever the missing page would have been.
     """
     root = urlsplit(renderer.settings.base_url).path
-    context = _bilingual_context(main, renderer, root, "not_found_part.html")
-    context["titles"] = [
-        renderer.gettext(lang.code, NOT_FOUND_MESSAGE) for lang in renderer.settings.languages
-    ]
+    context = _bilingual_context(main, renderer, root, "not_found_part.html", "not_found_prompt.html")
     context["meta"] = {
         "canonical": None,
         "alternates": [],
@@ -263,7 +259,9 @@ def render_not_found(main: ReleaseSummary, renderer: Renderer) -> Page:
     return Page("404.html", render_template(renderer.envs[source], "404.html", context).encode("utf-8"))
 
 
-def _bilingual_context(main: ReleaseSummary, renderer: Renderer, root: str, part: str) -> dict:
+def _bilingual_context(
+    main: ReleaseSummary, renderer: Renderer, root: str, part: str, prompt: str = "prompt.html"
+) -> dict:
     settings = renderer.settings
     parts, prompts = [], []
     for language in settings.languages:
@@ -271,7 +269,7 @@ def _bilingual_context(main: ReleaseSummary, renderer: Renderer, root: str, part
         fields = dict(dict(main.texts)[code])
         context = {"lang": language, "href": f"{root}{code}/", "root": root, "release": fields}
         parts.append(Markup(render_template(renderer.envs[code], part, context).strip()))
-        prompts.append(Markup(render_template(renderer.envs[code], "prompt.html", context).strip()))
+        prompts.append(Markup(render_template(renderer.envs[code], prompt, context).strip()))
     return {
         "lang": settings.source,
         "root": root,
@@ -286,7 +284,17 @@ def _bilingual_context(main: ReleaseSummary, renderer: Renderer, root: str, part
         ],
         "prompts": prompts,
         "parts": parts,
+        # The page speaks every language: so do its skip link and the switcher's label.
+        "skip_links": _in_each_language(renderer, "Skip to main content"),
+        "switcher_labels": [renderer.gettext(lang.code, "Language") for lang in settings.languages],
     }
+
+
+def _in_each_language(renderer: Renderer, message: str) -> list[Markup]:
+    return [
+        Markup(f'<span lang="{escape(lang.html_lang)}">{escape(renderer.gettext(lang.code, message))}</span>')
+        for lang in renderer.settings.languages
+    ]
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
