@@ -1,107 +1,154 @@
-"""Results kept between preview rebuilds, each keyed by exactly what made it.
+"""Results of earlier builds, kept on disk and keyed by the content of every input.
 
-A full build starts with an empty cache, so it computes everything. The preview
-server keeps one cache for its lifetime: a rebuild then re-reads only files
-that changed and re-renders only pages whose inputs changed. Because every
-entry is keyed by its inputs, a cached result is the result a full build would
-compute, byte for byte.
+A release's result (its pages, its findings, its summary) is stored under a
+key made of the content of each file it was made from, of everything the
+site shares (settings, names, templates, catalogs, assets, options), and of
+the generator itself (its source and its libraries' versions). A changed
+input makes a new key, so a stored result is only ever reused for exactly
+the inputs it was made from: the same bytes a clean build would write.
+
+Reading every input to hash it would cost as much as a small build; as git
+does, a file whose size, modification time and inode are unchanged keeps
+the digest it had.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import os
-from collections.abc import Callable, Hashable, Iterable
+import pickle
+import sys
+import tempfile
 from pathlib import Path
 
-
-def file_signature(path: Path) -> tuple:
-    """Return what identifies a version of a file without reading it."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return (str(path), None)
-    return (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+# Bump when the layout of what is stored changes.
+FORMAT = 1
+_LIBRARIES = ("jinja2", "markupsafe", "markdown", "babel")
 
 
-def cached_hash(cls):
-    """Make a frozen dataclass remember its hash: cache keys hash it often."""
-    compute = cls.__hash__
+def generator_version() -> str:
+    """Return a digest of the generator's own code and of the libraries that shape its output."""
+    digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
+    for name in _LIBRARIES:
+        digest.update(f"{name}={importlib.metadata.version(name)}\n".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
-    def __hash__(self):  # noqa: N807
-        value = self.__dict__.get("_hash")
-        if value is None:
-            value = compute(self)
-            object.__setattr__(self, "_hash", value)
+
+class FileDigests:
+    """The content digest of each input file, worked out again only when the file changed."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.known: dict[str, tuple[int, int, int, str]] = {}
+        self.changed = False
+        if path is not None:
+            self.known = _load(path) or {}
+
+    def digest(self, path: Path) -> str:
+        """Return a digest of the file's bytes ("-" for a file that cannot be read)."""
+        name = str(path)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return "-"
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        kept = self.known.get(name)
+        if kept is not None and kept[:3] == signature:
+            return kept[3]
+        try:
+            value = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return "-"
+        self.known[name] = (*signature, value)
+        self.changed = True
         return value
 
-    cls.__hash__ = __hash__
-    return cls
-
-
-class HashedTuple(tuple):
-    """A tuple that computes its hash once: for large tuples used in cache keys."""
-
-    def __hash__(self):
-        value = self.__dict__.get("hash")
-        if value is None:
-            value = self.__dict__["hash"] = tuple.__hash__(self)
-        return value
+    def save(self) -> None:
+        """Keep the digests for the next build."""
+        if self.path is not None and self.changed:
+            _store(self.path, self.known)
 
 
 class BuildCache:
-    """Loaded files and rendered pages of the last build, for the next one.
+    """Release results of earlier builds in one folder of the project (.cache/microsite).
 
-    `watched` says that every change to the sources is reported through
-    forget() (the preview's file watcher does this); files are then not
-    stat-ed again on every rebuild, which matters for sites of thousands of
-    files. Without it, each file's timestamp and size are checked.
+    Each result is two files: what was found and made (small, read on every
+    build) and the pages' bytes (read only when a page has to be written).
     """
 
-    def __init__(self, watched: bool = False) -> None:
-        self.watched = watched
-        self._files: dict[Path, tuple[tuple, object]] = {}
-        self._results: dict[Hashable, object] = {}
-        self._next: dict[Hashable, object] = {}
-        self._versions: dict[Path, int] = {}
-        self.written: dict[str, bytes] = {}
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.files = FileDigests(folder / "inputs.pickle")
+        self.used: set[str] = set()
 
-    def forget(self, paths: Iterable[Path]) -> None:
-        """Drop what was read from these paths (files or whole folders)."""
-        for path in paths:
-            path = Path(path)
-            if self._files.pop(path, None) is None:
-                # Not a file read before: a folder, or a new file. Drop
-                # whatever was read from under it.
-                prefix = str(path) + os.sep
-                for known in [k for k in self._files if str(k).startswith(prefix)]:
-                    del self._files[known]
-            for folder in (path, *path.parents):
-                self._versions[folder] = self._versions.get(folder, 0) + 1
+    def get(self, key: str):
+        """Return what was stored under `key`, or None."""
+        self.used.add(key)
+        return _load(self._entry(key, "meta"))
 
-    def version(self, folder: Path) -> int:
-        """Return a number that changes whenever something under `folder` is forgotten."""
-        return self._versions.get(folder, 0)
+    def pages(self, key: str) -> dict[str, bytes] | None:
+        """Return the pages stored under `key`, by path, or None."""
+        return _load(self._entry(key, "pages"))
 
-    def load(self, path: Path, loader: Callable[[Path], object]) -> object:
-        """Return loader(path), reusing the last result while the file is unchanged."""
-        kept = self._files.get(path)
-        if kept is not None and self.watched:
-            return kept[1]
-        signature = file_signature(path)
-        if kept is not None and kept[0] == signature:
-            return kept[1]
-        value = loader(path)
-        self._files[path] = (signature, value)
-        return value
+    def put(self, key: str, meta, pages: dict[str, bytes]) -> None:
+        """Store a result under `key`: its pages first, so that a stored summary always has its pages."""
+        self.used.add(key)
+        _store(self._entry(key, "pages"), pages)
+        _store(self._entry(key, "meta"), meta)
 
-    def remember(self, key: Hashable, make: Callable[[], object]) -> object:
-        """Return make(), reusing the last result made from the same key."""
-        if key in self._next:
-            return self._next[key]
-        value = self._results[key] if key in self._results else make()
-        self._next[key] = value
-        return value
+    def outputs(self, target: Path) -> dict[str, tuple[int, int]] | None:
+        """Return the size and modification time of each file the last build wrote into `target`."""
+        return _load(self._output(target))
 
-    def end_build(self) -> None:
-        """Keep only what this build used, so the cache does not grow."""
-        self._results, self._next = self._next, {}
+    def keep_outputs(self, target: Path, stats: dict[str, tuple[int, int]]) -> None:
+        """Remember what this build saw of each file it wrote into `target`."""
+        _store(self._output(target), stats)
+
+    def _output(self, target: Path) -> Path:
+        return self.folder / "outputs" / f"{key_of(str(target))[:32]}.pickle"
+
+    def _entry(self, key: str, part: str) -> Path:
+        return self.folder / "releases" / key[:2] / f"{key}.{part}"
+
+    def finish(self) -> None:
+        """Save the file digests and drop results this build did not use, so the cache does not grow."""
+        self.files.save()
+        releases = self.folder / "releases"
+        if not releases.is_dir():
+            return
+        for entry in releases.glob("*/*.*"):
+            if entry.stem not in self.used:
+                entry.unlink(missing_ok=True)
+
+
+def key_of(*parts) -> str:
+    """Return a digest of the parts (strings, numbers, tuples of them)."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _load(path: Path):
+    # A cache that cannot be read is only a slower build: never an error.
+    try:
+        with path.open("rb") as stream:
+            return pickle.load(stream)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+
+
+def _store(path: Path, value) -> None:
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        # A full disk or a read-only project: the next build recomputes.
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)

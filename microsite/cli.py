@@ -10,7 +10,7 @@ from pathlib import Path
 
 from microsite.load.schema import suggest
 from microsite.load.settings import check_base_url
-from microsite.pipeline import Assembled, BuildOptions, build_site, check_site
+from microsite.pipeline import Assembled, BuildOptions, build_site, check_site, load_releases
 from microsite.problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path
 from microsite.project import Project
 from microsite.report import count, ignoring, json_report, strictly, terminal_lines, text_report
@@ -98,6 +98,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         type=_url,
         help="the public address of the site for this build (overrides content/site.toml)",
     )
+    _speed_options(build)
     build.set_defaults(run=run_build)
     check = commands.add_parser(
         "check", help="check the content as a careful bilingual editor would, without writing the site"
@@ -135,6 +136,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     check.add_argument(
         "--preview", action="store_true", help="check as a marked preview: an embargo is not an error"
     )
+    _speed_options(check)
     check.set_defaults(run=run_check)
     serve = commands.add_parser("serve", help="build, serve with live reload, and rebuild on every save")
     serve.add_argument(
@@ -143,6 +145,21 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)")
     serve.set_defaults(run=run_serve)
     return parser, {"build": build, "check": check, "serve": serve}
+
+
+def _speed_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="make releases in N processes (default: one per core)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="make everything anew instead of reusing earlier builds (.cache/microsite)",
+    )
 
 
 def _url(value: str) -> str:
@@ -168,7 +185,9 @@ def run_check(project: Project, args) -> int:
         status = mark_sections_reviewed(project, args.mark_reviewed, args.language)
         if status:
             return status
-    options = BuildOptions(preview=args.preview, base_url=args.base_url)
+    options = BuildOptions(
+        preview=args.preview, base_url=args.base_url, jobs=args.jobs, cache=not args.no_cache
+    )
     assembled, problems = check_site(project, options)
     problems = ignoring(problems, args.ignore)
     if args.strict:
@@ -187,12 +206,9 @@ def run_check(project: Project, args) -> int:
 def _scope(assembled: Assembled | None) -> str:
     if assembled is None:
         return "the content (stopped at the first broken stage)"
-    records = assembled.records
-    sections = sum(len(e.sections) for r in records for e in r.release.editions)
+    releases = len(assembled.releases)
     languages = len(assembled.site.settings.languages)
-    return (
-        f"{count(len(records), 'release')} in {count(languages, 'language')} ({count(sections, 'section')})"
-    )
+    return f"{count(releases, 'release')} in {count(languages, 'language')} ({count(assembled.sections, 'section')})"
 
 
 def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None) -> int:
@@ -203,11 +219,11 @@ def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None
         print("error: --language goes with --mark-reviewed SECTION", file=sys.stderr)
         return 2
     try:
-        assembled = _loaded(project)
+        site, loaded = load_releases(project)
     except ContentError as err:
         print_problems(err.problems, project.root)
         return 1
-    settings = assembled.site.settings
+    settings = site.settings
     translations = [lang.code for lang in settings.languages[1:]]
     if only and only not in translations:
         hint = suggest(only, translations) or f"Translations: {', '.join(translations)}."
@@ -215,7 +231,7 @@ def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None
             f"error: --language {only}: there is no translation in that language\n    {hint}", file=sys.stderr
         )
         return 2
-    releases = {r.release.slug: r.release for r in assembled.records}
+    releases = {release.slug: release for release in loaded}
     known = [r.reference(s.id) for r in releases.values() for s in r.source.sections]
     status = 0
     for target in wanted:
@@ -248,14 +264,6 @@ def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None
     return status
 
 
-def _loaded(project: Project) -> Assembled:
-    """Return the content as loaded and analysed, whatever its warnings (for --mark-reviewed)."""
-    assembled, problems = check_site(project, BuildOptions(preview=True))
-    if assembled is None:
-        raise ContentError(problems)
-    return assembled
-
-
 def run_serve(project: Project, args) -> int:
     """Serve the site with live reload until interrupted."""
     from microsite.preview.serve import serve  # the server and its dependencies load only when asked for
@@ -269,7 +277,13 @@ def run_build(project: Project, args) -> int:
     shown = display_path(out, project.root)
     try:
         check_target(out, project.root)
-        options = BuildOptions(preview=args.preview, compress=args.compress, base_url=args.base_url)
+        options = BuildOptions(
+            preview=args.preview,
+            compress=args.compress,
+            base_url=args.base_url,
+            jobs=args.jobs,
+            cache=not args.no_cache,
+        )
         result = build_site(project, out, options=options)
     except OutputRefused as refusal:
         print(f"{shown}: error: {refusal.message}", file=sys.stderr)
@@ -300,9 +314,10 @@ def print_problems(problems: list[Problem], root: Path) -> None:
 
 def summary_line(result, out: Path, root: Path) -> str:
     """Return the build's one-line summary."""
-    pages = [page.path for page in result.pages if page.path.endswith(".html")]
+    paths = result.paths
+    pages = [path for path in paths if path.endswith(".html")]
     languages = sorted({path.split("/")[0] for path in pages if "/" in path})
-    others = len(result.pages) - len(pages)
+    others = len(paths) - len(pages)
     warnings = sum(p.severity == WARNING for p in result.problems)
     notices = sum(p.severity == NOTICE for p in result.problems)
     return (

@@ -2,9 +2,10 @@
 
 A site is its shared inputs (settings, names, catalogs, templates, assets)
 and its releases. Each release goes through load → validate → analyse →
-check → render on its own (`process_release`), which is what lets releases
-be cached and built in parallel; the site-wide pages (front door, 404,
-feeds, sitemap) are made from the releases' summaries at the end.
+check → render on its own (`process_release`): that is what lets a release
+be taken from the cache of an earlier build, or made in another process.
+The site-wide pages (front door, 404, feeds, sitemap) are made from the
+releases' summaries at the end.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import datetime
 import os
 import time
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from microsite.analyse.release import Converters, ReleaseRecord, ReleaseSummary, analyse_release, summarise
+from microsite.cache import BuildCache
 from microsite.check import check_release
 from microsite.check.references import validate_release
 from microsite.check.structure import check_page
@@ -38,7 +41,15 @@ from microsite.render.pages import (
 )
 from microsite.render.sitemap import render_robots, render_sitemap
 from microsite.write.compress import compressed_copies
-from microsite.write.output import Page, write_site
+from microsite.write.output import (
+    Page,
+    clean_leftovers,
+    digest,
+    read_manifest,
+    stale_paths,
+    update_site,
+    write_site,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,8 @@ class BuildOptions:
     now: datetime.datetime | None = (
         None  # when embargoes are judged (default: SOURCE_DATE_EPOCH, else the clock)
     )
+    jobs: int = 0  # worker processes for releases (0: one per core)
+    cache: bool = True  # reuse the results of earlier builds (.cache/microsite)
 
 
 def build_time(options: BuildOptions) -> datetime.datetime:
@@ -74,32 +87,84 @@ class Site:
     messages: dict
     assets: AssetSet
     render: RenderOptions
+    compress: bool = False
+
+    def renderer(self) -> Renderer:
+        """Return this site's renderer: one Jinja environment per language, made once per process."""
+        found = self.__dict__.get("_renderer")
+        if found is None:
+            found = Renderer(self.settings, self.project.templates, self.catalogs, self.assets, self.render)
+            object.__setattr__(self, "_renderer", found)  # compiling templates is the costly part
+        return found
 
 
 @dataclass
 class ReleaseOutput:
-    """What one release came to: its record and summary, its pages, and what was found."""
+    """What one release came to: its summary, its pages' digests, and what was found.
+
+    The pages' bytes travel only when they were made in this run
+    (`contents`); a result taken from the cache leaves them there.
+    """
 
     slug: str
-    record: ReleaseRecord | None
     summary: ReleaseSummary | None
-    pages: list[Page] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    pages: dict[str, str] = field(default_factory=dict)  # path: digest
+    links: list[tuple[str, Problem]] = field(default_factory=list)  # pages of the site it links to
+    sections: int = 0
+    contents: dict[str, bytes] | None = None
+    record: ReleaseRecord | None = None  # made in this process (the preview's review page reads it)
+    key: str = ""  # its key in the cache
+
+    def stored(self) -> ReleaseOutput:
+        """Return the part of the output that is kept in the cache."""
+        return ReleaseOutput(
+            self.slug, self.summary, self.problems, self.pages, self.links, self.sections, key=self.key
+        )
 
 
 @dataclass(frozen=True)
 class Assembled:
-    """Everything a build makes before it writes: the site, each release, every page, every finding."""
+    """Everything a build makes before it writes: the site, each release, site-wide pages, every finding."""
 
     site: Site
     releases: tuple[ReleaseOutput, ...]
-    pages: tuple[Page, ...]
+    site_pages: tuple[Page, ...]
     problems: tuple[Problem, ...]
+    cache: BuildCache | None = None
+
+    def digests(self) -> dict[str, str]:
+        """Return every output path with the digest of its bytes."""
+        found = {path: value for output in self.releases for path, value in output.pages.items()}
+        found.update((page.path, digest(page.content)) for page in self.site_pages)
+        return found
+
+    def pages(self, only: set[str] | None = None) -> Iterator[Page]:
+        """Yield the pages (only those in `only`, if given), a release's at a time, reading the cache as needed."""
+        for output in self.releases:
+            wanted = output.pages.keys() if only is None else only.intersection(output.pages)
+            if not wanted:
+                continue
+            contents = output.contents if output.contents is not None else self.cache.pages(output.key)
+            if contents is None:
+                raise ContentError(
+                    [
+                        Problem(
+                            self.site.project.root / ".cache",
+                            None,
+                            "the build cache lost a page: build again",
+                        )
+                    ]
+                )
+            for path in sorted(wanted):
+                yield Page(path, contents[path])
+        for page in self.site_pages:
+            if only is None or page.path in only:
+                yield page
 
     @property
-    def records(self) -> tuple[ReleaseRecord, ...]:
-        """Return the analysed releases, the main one first."""
-        return tuple(r.record for r in self.releases if r.record is not None)
+    def sections(self) -> int:
+        return sum(output.sections for output in self.releases)
 
 
 @dataclass(frozen=True)
@@ -111,12 +176,12 @@ class BuildResult:
     seconds: float
 
     @property
-    def pages(self) -> tuple[Page, ...]:
-        return self.assembled.pages
-
-    @property
     def problems(self) -> tuple[Problem, ...]:
         return self.assembled.problems
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted(self.assembled.digests())
 
 
 def build_site(
@@ -124,14 +189,26 @@ def build_site(
 ) -> BuildResult:
     """Build the whole site into `out` (default site/), or raise ContentError and write nothing."""
     started = time.perf_counter()
+    out = (out or project.site).resolve()
     assembled = assemble_site(project, options)
-    pages = list(assembled.pages)
-    if options.compress:
-        pages += compressed_copies(pages)
-    pages.sort(key=lambda page: page.path)
-    write_site(pages, out or project.site)
-    assembled = replace(assembled, pages=tuple(pages))
-    return BuildResult(assembled, tuple(p.path for p in pages), time.perf_counter() - started)
+    digests = assembled.digests()
+    manifest = read_manifest(out) if out.is_dir() else None
+    cache = assembled.cache
+    # What the last build saw of each file it wrote here (kept out of the
+    # site, so that two builds write the same bytes).
+    stats = (cache.outputs(out) if cache is not None else None) or {}
+    clean_leftovers(out)
+    if manifest is None:
+        stats = write_site(assembled.pages(), out)
+        written = sorted(digests)
+    else:
+        stale = stale_paths(out, digests, manifest, stats)
+        contents = {page.path: page.content for page in assembled.pages(stale)}
+        written = update_site(out, digests, contents, manifest, stats)
+    if cache is not None:
+        cache.keep_outputs(out, stats)
+        cache.finish()
+    return BuildResult(assembled, tuple(written), time.perf_counter() - started)
 
 
 def check_site(
@@ -142,36 +219,35 @@ def check_site(
         assembled = assemble_site(project, options)
     except ContentError as err:
         return None, err.problems
+    if assembled.cache is not None:
+        assembled.cache.finish()
     return assembled, list(assembled.problems)
 
 
-def assemble_site(project: Project, options: BuildOptions = BuildOptions()) -> Assembled:
+def assemble_site(
+    project: Project, options: BuildOptions = BuildOptions(), keep_records: bool = False
+) -> Assembled:
     """Load, validate, analyse, check and render everything; raise ContentError on any error."""
+    from microsite.workers import make_releases  # workers import this module
+
     site, problems = load_site(project, options)
-    converters = Converters()
-    folders = release_folders(project.content)
-    further = [process_release(slug, folder, site, converters) for slug, folder in folders[1:]]
-    listing = tuple(r.summary for r in further if r.summary is not None)
-    main = process_release(*folders[0], site, converters, listing)
-    outputs = (main, *further)
+    cache = BuildCache(project.root / ".cache" / "microsite") if options.cache else None
+    outputs = make_releases(site, release_folders(project.content), cache, options.jobs, keep_records)
+    main = outputs[0]
     for output in outputs:
         problems += output.problems
-    if main.record is None and not errors_in(problems):
-        problems.append(
-            Problem(
-                project.content,
-                None,
-                "there is no main release: content/ needs facts.toml, schedule.toml and a folder per language",
-            )
+    if main.summary is None and not errors_in(problems):
+        message = (
+            "there is no main release: content/ needs facts.toml, schedule.toml and a folder per language"
         )
+        problems.append(Problem(project.content, None, message))
     if errors_in(problems):
         raise ContentError(problems)
-    pages = [page for output in outputs for page in output.pages]
-    pages += render_site_pages(site, main.summary, [o.summary for o in outputs])
-    problems += check_paths(pages, site)
+    site_pages = render_site_pages(site, main.summary, [o.summary for o in outputs])
+    problems += check_paths(outputs, site_pages, site)
     if errors_in(problems):
         raise ContentError(problems)
-    return Assembled(site, outputs, tuple(pages), tuple(problems))
+    return Assembled(site, tuple(outputs), tuple(site_pages), tuple(problems), cache)
 
 
 def load_site(project: Project, options: BuildOptions) -> tuple[Site, list[Problem]]:
@@ -195,7 +271,21 @@ def load_site(project: Project, options: BuildOptions) -> tuple[Site, list[Probl
     if errors_in(problems):
         raise ContentError(problems)
     render = RenderOptions(options.preview, build_time(options))
-    return Site(project, settings, glossary, catalogs, messages, assets, render), problems
+    return Site(project, settings, glossary, catalogs, messages, assets, render, options.compress), problems
+
+
+def load_releases(project: Project) -> tuple[Site, list[Release]]:
+    """Load the site and every release without building anything (for check --mark-reviewed)."""
+    site, problems = load_site(project, BuildOptions(preview=True, cache=False))
+    releases = []
+    for slug, folder in release_folders(project.content):
+        release, found = load_release(slug, folder, site.settings, site.glossary, project.root)
+        problems += found
+        if release is not None:
+            releases.append(release)
+    if errors_in(problems):
+        raise ContentError(problems)
+    return site, releases
 
 
 def _placeholder_address(settings: Settings) -> list[Problem]:
@@ -216,51 +306,39 @@ def process_release(
     """Take one release through every stage: load, validate, analyse, check, render."""
     release, problems = load_release(slug, folder, site.settings, site.glossary, site.project.root)
     if release is None:
-        return ReleaseOutput(slug, None, None, problems=problems)
+        return ReleaseOutput(slug, None, problems)
     problems += validate_release(release)
     problems += _embargo(release, site.render)
     if slug:
         problems += unverified_notices(
             tuple(n for n in release.names if n not in site.glossary), site.settings
         )
+    sections = sum(len(e.sections) for e in release.editions)
     if errors_in(problems):
-        return ReleaseOutput(slug, None, None, problems=problems)
+        return ReleaseOutput(slug, None, problems, sections=sections)
     record = analyse_release(release, converters)
     problems += _refusals(record)
     if errors_in(problems):
-        return ReleaseOutput(slug, record, None, problems=problems)
+        return ReleaseOutput(slug, None, problems, sections=sections, record=record)
     problems += check_release(record, site.settings)
-    renderer = _renderer(site)
-    pages = render_release(record, renderer, listing)
-    problems += _check_pages(record, pages, site, listing)
-    return ReleaseOutput(slug, record, summarise(record), pages, problems)
-
-
-def _renderer(site: Site) -> Renderer:
-    # One Jinja environment per language and process: compiling templates is
-    # the costly part, and a Site never changes once loaded.
-    found = site.__dict__.get("_renderer")
-    if found is None:
-        found = Renderer(site.settings, site.project.templates, site.catalogs, site.assets, site.render)
-        object.__setattr__(site, "_renderer", found)
-    return found
+    pages = render_release(record, site.renderer(), listing)
+    if site.compress:
+        pages += compressed_copies(pages)
+    found, links = _check_pages(record, pages, site)
+    problems += found
+    contents = {page.path: page.content for page in pages}
+    digests = {path: digest(content) for path, content in contents.items()}
+    return ReleaseOutput(slug, summarise(record), problems, digests, links, sections, contents, record)
 
 
 def _refusals(record: ReleaseRecord) -> list[Problem]:
     problems = []
     for by_key in record.passages.values():
         for passage in by_key.values():
-            if passage.analysis is None:
-                continue
-            for refusal in passage.analysis.refusals:
+            for refusal in passage.analysis.refusals if passage.analysis else ():
+                line = passage.line_of(refusal.snippet)
                 problems.append(
-                    Problem(
-                        passage.path,
-                        passage.line_of(refusal.snippet),
-                        refusal.message,
-                        hint=refusal.hint,
-                        kind="unsafe-markup",
-                    )
+                    Problem(passage.path, line, refusal.message, hint=refusal.hint, kind="unsafe-markup")
                 )
     return problems
 
@@ -275,33 +353,21 @@ def _embargo(release: Release, options: RenderOptions) -> list[Problem]:
 
 
 def _check_pages(
-    record: ReleaseRecord, pages: list[Page], site: Site, listing: tuple[ReleaseSummary, ...]
-) -> list[Problem]:
+    record: ReleaseRecord, pages: list[Page], site: Site
+) -> tuple[list[Problem], list[tuple[str, Problem]]]:
     release = record.release
-    paths = frozenset(
-        _known_paths(site, [release.slug, *(s.slug for s in listing)]) | {p.path for p in pages}
-    )
+    own = frozenset(page.path for page in pages)
     site_path = urlsplit(site.settings.base_url).path
-    problems = []
+    problems, links = [], []
     for edition in release.editions:
-        html = next(p.content for p in pages if p.path == release.page_path(edition.language.code)).decode(
-            "utf-8"
+        path = release.page_path(edition.language.code)
+        html = next(p.content for p in pages if p.path == path).decode("utf-8")
+        found, deferred = check_page(
+            record, edition.language.code, html, own, site_path, site.project.templates
         )
-        problems += check_page(record, edition.language.code, html, paths, site_path, site.project.templates)
-    return problems
-
-
-def _known_paths(site: Site, slugs: list[str]) -> set[str]:
-    """Return the output paths every build has besides a release's own: pages of other releases, feeds, assets."""
-    codes = [language.code for language in site.settings.languages]
-    paths = {"index.html", "404.html", "sitemap.xml", "robots.txt", *(path for path, _ in site.assets.files)}
-    paths |= {f"{code}/feed.xml" for code in codes}
-    paths |= {
-        f"{code}/{slug}/index.html" if slug else f"{code}/index.html"
-        for code in codes
-        for slug in [*slugs, ""]
-    }
-    return paths
+        problems += found
+        links += deferred
+    return problems, links
 
 
 def render_site_pages(site: Site, main: ReleaseSummary, summaries: list[ReleaseSummary]) -> list[Page]:
@@ -312,26 +378,29 @@ def render_site_pages(site: Site, main: ReleaseSummary, summaries: list[ReleaseS
     """
     options = site.render
     public = [s for s in summaries if not s.schedule.embargoed(options.now)]
-    renderer = _renderer(site)
+    renderer = site.renderer()
     hidden = options.preview and main.schedule.embargoed(options.now)
     pages = [render_front_door(main, renderer, hidden), render_not_found(main, renderer)]
     pages += [render_feed(site.settings, language, public) for language in site.settings.languages]
     pages += [render_sitemap(site.settings, public), render_robots(site.settings)]
-    return pages + [Page(path, data) for path, data in site.assets.files]
+    pages += [Page(path, data) for path, data in site.assets.files]
+    return pages + (compressed_copies(pages) if site.compress else [])
 
 
-def check_paths(pages: list[Page], site: Site) -> list[Problem]:
-    """Report two files at one output path (a static file named like a page, say)."""
-    seen: dict[str, int] = {}
-    for page in pages:
-        seen[page.path] = seen.get(page.path, 0) + 1
-    clashes = sorted(path for path, count in seen.items() if count > 1)
-    return [
-        Problem(
-            site.project.static / path,
-            None,
-            f"two files would be written to {path}: the build makes this file itself",
-            hint="Rename or remove the file in templates/static/.",
+def check_paths(outputs: list[ReleaseOutput], site_pages: list[Page], site: Site) -> list[Problem]:
+    """Report links to pages the site does not have, and two files at one output path."""
+    paths: dict[str, int] = {}
+    for path in [p for o in outputs for p in o.pages] + [page.path for page in site_pages]:
+        paths[path] = paths.get(path, 0) + 1
+    problems = [problem for output in outputs for target, problem in output.links if target not in paths]
+    for path in sorted(path for path, count in paths.items() if count > 1):
+        message = f"two files would be written to {path}: the build makes this file itself"
+        problems.append(
+            Problem(
+                site.project.static / path,
+                None,
+                message,
+                hint="Rename or remove the file in templates/static/.",
+            )
         )
-        for path in clashes
-    ]
+    return problems

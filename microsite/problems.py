@@ -45,6 +45,13 @@ class Problem:
 
 def display_path(path: Path, root: Path) -> str:
     """Return `path` relative to the project root when it lies inside it."""
+    # The build names files by absolute paths under the root: no need to ask
+    # the file system (resolve) unless a path was given some other way.
+    if path.is_absolute() and root.is_absolute():
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

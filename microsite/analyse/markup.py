@@ -220,10 +220,23 @@ class _Collector(Treeprocessor):
         if block or tag in _HEADINGS:
             text = " ".join("".join(self.parts[first_part:]).split())
             if tag in _HEADINGS:
-                self.headings.append(Heading(int(tag[1]), text, element.get("id", "")))
+                if not element.get("id"):
+                    element.set("id", self._heading_id(text))
+                    self.ids.append(element.get("id"))
+                self.headings.append(Heading(int(tag[1]), text, element.get("id")))
             if text and not any(child.tag in _BLOCK_TAGS for child in element):
                 self.blocks.append((tag, " | ".join(_cells(element)) if tag == "tr" else text))
             self._add("\n")
+
+    def _heading_id(self, text: str) -> str:
+        # Headings of different sections may share a title ("Background"):
+        # their ids start with the section's id, so they never collide.
+        base = self.prefix + slugify_unicode(text, "-")
+        found, number = base, 0
+        while found in self.ids:
+            number += 1
+            found = f"{base}_{number}"
+        return found
 
     def _rename_footnote(self, element: Element) -> None:
         # Python-Markdown numbers footnotes per document (fn:1): two sections
@@ -307,32 +320,19 @@ class Converter:
     """
 
     def __init__(self, typography: str):
-        # "extra" without md_in_html, which would let raw HTML blocks through.
-        extensions = [
-            "abbr",
-            "attr_list",
-            "def_list",
-            "fenced_code",
-            "footnotes",
-            "tables",
-            "sane_lists",
-            "toc",
-        ]
+        # What press copy uses, and no more: each extension costs every
+        # section a pass (no md_in_html: it would let raw HTML through).
+        # Heading ids are given by the collector, which needs no toc pass.
+        extensions = ["attr_list", "footnotes", "tables", "sane_lists"]
         self.typography = typography
-        config = {"toc": {"slugify": self._slugify}}
-        self.md = markdown.Markdown(extensions=extensions, extension_configs=config, output_format="html")
+        self.md = markdown.Markdown(extensions=extensions, output_format="html")
         self.facts = _FactProcessor()
         self.md.inlinePatterns.register(self.facts, "fact", _FACT_PRIORITY)
         self.collector = _Collector(self.md)
         # Curly quotes for Latin text only: Chinese text uses its own marks.
         self.collector.latin = typography == "latin"
-        # Last of all, after toc (5) and unescape (0).
+        # Last of all, after attr_list (8) and unescape (0).
         self.md.treeprocessors.register(self.collector, "collect", -10)
-
-    def _slugify(self, value: str, separator: str) -> str:
-        # Headings of different sections may share a title ("Background"):
-        # their ids start with the section's id, so they never collide.
-        return self.collector.prefix + slugify_unicode(value, separator)
 
     def convert(
         self, body: str, section_id: str, facts: dict[str, Fact], write: Callable[[Fact, str], str]

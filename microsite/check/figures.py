@@ -47,12 +47,14 @@ def check_figures(record: ReleaseRecord, names: NameIndex) -> list[Problem]:
     facts = release.fact_map
     values = _fact_values(release.facts)
     problems = []
+    # Each passage is read once: both checks below use what was found.
+    typed = {id(p): _typed(p, names) for passages in record.passages.values() for p in passages.values()}
     for passages in record.passages.values():
         for passage in passages.values():
-            problems += _typed_figures(passage, values, names)
+            problems += _typed_figures(passage, typed[id(passage)], values)
             problems += _typed_qualifiers(passage, facts, names.script(passage.language_code))
     for original, translated in passage_pairs(record.passages, release.source.language.code):
-        problems += _compare(original, translated, facts, names)
+        problems += _compare(original, translated, facts, names, typed)
     return problems
 
 
@@ -84,9 +86,9 @@ def _value(fact: Fact) -> Decimal | None:
         return None
 
 
-def _typed_figures(passage: Passage, values: dict[Decimal, str], names: NameIndex) -> list[Problem]:
+def _typed_figures(passage: Passage, typed: list[Figure], values: dict[Decimal, str]) -> list[Problem]:
     problems = []
-    for figure in _typed(passage, names):
+    for figure in typed:
         match = values.get(figure.value)
         hint = (
             f"Write [[{match}]] instead: that fact has this value."
@@ -133,7 +135,7 @@ def _typed_qualifiers(passage: Passage, facts: dict[str, Fact], script: str) -> 
     return problems
 
 
-def _shown(passage: Passage, facts: dict[str, Fact], names: NameIndex) -> list[_Found]:
+def _shown(passage: Passage, facts: dict[str, Fact], typed: list[Figure]) -> list[_Found]:
     found = [
         _Found(
             passage.text[u.start : u.end],
@@ -145,15 +147,20 @@ def _shown(passage: Passage, facts: dict[str, Fact], names: NameIndex) -> list[_
         for u in passage.facts
         if u.fact_id in facts
     ]
-    found += [_Found(f.written, f.value, f.qualifier, f.start, True) for f in _typed(passage, names)]
+    found += [_Found(f.written, f.value, f.qualifier, f.start, True) for f in typed]
     return found
 
 
 def _compare(
-    original: Passage, translated: Passage, facts: dict[str, Fact], names: NameIndex
+    original: Passage,
+    translated: Passage,
+    facts: dict[str, Fact],
+    names: NameIndex,
+    typed: dict[int, list[Figure]],
 ) -> list[Problem]:
     """Pair what one language has and the other lacks, and report each pair with both sentences."""
-    ours, theirs = _shown(original, facts, names), _shown(translated, facts, names)
+    ours = _shown(original, facts, typed[id(original)])
+    theirs = _shown(translated, facts, typed[id(translated)])
     # Facts are compared by id (a translation may use another fact of the
     # same value by mistake), typed figures by value and qualifier.
     mine, yours = Counter(u.fact_id for u in original.facts), Counter(u.fact_id for u in translated.facts)

@@ -8,6 +8,7 @@ only where a word starts like some name.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -38,7 +39,7 @@ class NameIndex:
     names: tuple[Name, ...]
     languages: dict[str, Language]
     source: str
-    _compiled: dict = field(default_factory=dict)
+    _found: dict = field(default_factory=dict)  # (language, text): names found, asked for by several checks
 
     def script(self, code: str) -> str:
         """Return the typography of a language: "latin" or "cjk"."""
@@ -48,40 +49,12 @@ class NameIndex:
         """Return the form of a name a text in that language uses."""
         return _normal(name.shown(code, self.source))
 
-    def _patterns(self, code: str) -> tuple[list[re.Pattern], dict[str, Name]]:
-        if code not in self._compiled:
-            by_form: dict[str, Name] = {}
-            for name in self.names:
-                for form in (self.form(name, code), _normal(name.form(code))):
-                    if form:
-                        by_form.setdefault(form, name)
-            # A Latin name is a whole word ("Xi'an" is not inside "Xi'anese");
-            # Chinese has no spaces to mark words, so its names are found anywhere.
-            latin = [f for f in by_form if not _HAN.match(f[:1])]
-            han = [f for f in by_form if _HAN.match(f[:1])]
-            patterns = []
-            if latin:
-                patterns.append(re.compile(f"(?<!{_ALPHABETIC})(?:{_trie(latin)})(?!{_ALPHABETIC})"))
-            if han:
-                patterns.append(re.compile(_trie(han)))
-            self._compiled[code] = (patterns, by_form)
-        return self._compiled[code]
-
     def find(self, text: str, code: str) -> list[tuple[int, int, Name]]:
         """Return (start, end, name) of each glossary name in a text, left to right, spans not overlapping."""
-        patterns, by_form = self._patterns(code)
-        text = _normal(text)
-        found = [(m.start(), m.end(), by_form[m.group(0)]) for p in patterns for m in p.finditer(text)]
-        if len(patterns) > 1:
-            # Two scripts, two passes: keep the longer of two overlapping names.
-            found.sort(key=lambda f: (f[0], f[0] - f[1]))
-            kept, end = [], -1
-            for item in found:
-                if item[0] >= end:
-                    kept.append(item)
-                    end = item[1]
-            found = kept
-        return found
+        key = (code, text)
+        if key not in self._found:
+            self._found[key] = _find(_patterns(self.names, code, self.source), _normal(text))
+        return self._found[key]
 
     def names_in(self, text: str, code: str) -> list[Name]:
         """Return the glossary names a text uses, each once, in order."""
@@ -98,9 +71,40 @@ class NameIndex:
             last = end
         return "".join([*pieces, text[last:]])
 
-    def all_forms(self) -> set[str]:
-        """Return every form of every name in every language."""
-        return {_normal(f) for name in self.names for _, f in name.forms if f}
+
+@functools.lru_cache(maxsize=32)
+def _patterns(names: tuple[Name, ...], code: str, source: str) -> tuple[list[re.Pattern], dict[str, Name]]:
+    """Return the patterns that find a glossary's names in one language (the same for every release)."""
+    by_form: dict[str, Name] = {}
+    for name in names:
+        for form in (_normal(name.shown(code, source)), _normal(name.form(code))):
+            if form:
+                by_form.setdefault(form, name)
+    # A Latin name is a whole word ("Xi'an" is not inside "Xi'anese");
+    # Chinese has no spaces to mark words, so its names are found anywhere.
+    latin = [f for f in by_form if not _HAN.match(f[:1])]
+    han = [f for f in by_form if _HAN.match(f[:1])]
+    patterns = []
+    if latin:
+        patterns.append(re.compile(f"(?<!{_ALPHABETIC})(?:{_trie(latin)})(?!{_ALPHABETIC})"))
+    if han:
+        patterns.append(re.compile(_trie(han)))
+    return patterns, by_form
+
+
+def _find(compiled: tuple[list[re.Pattern], dict[str, Name]], text: str) -> list[tuple[int, int, Name]]:
+    patterns, by_form = compiled
+    found = [(m.start(), m.end(), by_form[m.group(0)]) for p in patterns for m in p.finditer(text)]
+    if len(patterns) > 1:
+        # Two scripts, two passes: keep the longer of two overlapping names.
+        found.sort(key=lambda f: (f[0], f[0] - f[1]))
+        kept, end = [], -1
+        for item in found:
+            if item[0] >= end:
+                kept.append(item)
+                end = item[1]
+        found = kept
+    return found
 
 
 def _trie(forms: list[str]) -> str:
@@ -132,7 +136,7 @@ def check_names(passages: dict[str, dict[str, Passage]], index: NameIndex) -> li
     """Report near misses of glossary names, and names one language has and another lacks."""
     problems = []
     for code, by_key in passages.items():
-        finder = _NearMisses(index, code)
+        finder = _near_misses(index.names, code, index.source)
         for passage in by_key.values():
             problems += finder.check(passage)
     for original, translated in passage_pairs(passages, index.source):
@@ -141,16 +145,21 @@ def check_names(passages: dict[str, dict[str, Passage]], index: NameIndex) -> li
     return problems
 
 
+@functools.lru_cache(maxsize=32)
+def _near_misses(names: tuple[Name, ...], code: str, source: str) -> _NearMisses:
+    return _NearMisses(names, code, source)
+
+
 class _NearMisses:
     """Spellings close to a glossary name without being it, in one language."""
 
-    def __init__(self, index: NameIndex, code: str):
-        self.forms = index.all_forms()
+    def __init__(self, names: tuple[Name, ...], code: str, source: str):
+        self.forms = {_normal(f) for name in names for _, f in name.forms if f}
         self.latin: dict[str, list[tuple[str, int, difflib.SequenceMatcher]]] = defaultdict(list)
         self.han_first: dict[str, list[str]] = defaultdict(list)
         self.han_second: dict[str, list[str]] = defaultdict(list)
-        for name in index.names:
-            form = index.form(name, code)
+        for name in names:
+            form = _normal(name.shown(code, source))
             if _HAN.match(form):
                 if len(form) >= 3:
                     self.han_first[form[0]].append(form)
@@ -159,6 +168,8 @@ class _NearMisses:
                 # SequenceMatcher keeps what it learnt about its second sequence: one per form.
                 matcher = difflib.SequenceMatcher(None, "", _fold(form))
                 self.latin[_fold(form[0])].append((form, len(form.split()), matcher))
+        chars = "".join(sorted(set(self.han_first) | set(self.han_second)))
+        self.han_chars = re.compile(f"[{re.escape(chars)}]") if chars else re.compile("(?!)")
 
     def check(self, passage: Passage) -> list[Problem]:
         content = _normal(passage.text)
@@ -202,7 +213,9 @@ class _NearMisses:
         found = set()
         if not self.han_first:
             return found
-        for position, char in enumerate(content):
+        # Only where a character of some name's first two occurs: found by one pattern, not a loop.
+        for match in self.han_chars.finditer(content):
+            position, char = match.start(), match.group(0)
             candidates = [(f, position) for f in self.han_first.get(char, ())]
             candidates += [(f, position - 1) for f in self.han_second.get(char, ())]
             for form, start in candidates:

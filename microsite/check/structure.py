@@ -96,34 +96,34 @@ def _headings(passage: Passage) -> list[Problem]:
 
 
 def check_page(
-    record: ReleaseRecord, code: str, html: str, paths: frozenset[str], site_path: str, templates: Path
-) -> list[Problem]:
-    """Check one rendered release page: ids used twice, links that lead nowhere, the dateline's date."""
+    record: ReleaseRecord, code: str, html: str, own: frozenset[str], site_path: str, templates: Path
+) -> tuple[list[Problem], list[tuple[str, Problem]]]:
+    """Check one rendered release page: ids used twice, links that lead nowhere, the dateline's date.
+
+    `own` holds the paths this release writes: links to anything else (other
+    releases, feeds, assets) are returned as (path, problem if it is missing),
+    for the build to settle once every page of the site is known.
+    """
     release = record.release
     page = release.page_path(code)
     ids, links = [], []
     for kind, value in _ATTRIBUTE.findall(html):
         (ids if kind == "id" else links).append(value)
     problems = _duplicate_ids(record, code, ids)
+    deferred = []
     anchors = set(ids)
     for href in dict.fromkeys(links):
         target = resolve(page, href, site_path)
         if target is None:
             continue
         target_path, fragment = target
-        if target_path not in paths:
-            problems.append(_broken(record, code, page, href, "leads to no page of the site", templates))
-        elif fragment and target_path == page and fragment not in anchors:
-            problems.append(
-                _broken(
-                    record,
-                    code,
-                    page,
-                    href,
-                    f"points at #{fragment}, which the page does not have",
-                    templates,
-                )
+        if target_path not in own:
+            deferred.append(
+                (target_path, _broken(record, code, page, href, "leads to no page of the site", templates))
             )
+        elif fragment and target_path == page and fragment not in anchors:
+            what = f"points at #{fragment}, which the page does not have"
+            problems.append(_broken(record, code, page, href, what, templates))
     dateline = _DATELINE.search(html)
     expected = release.fact_map["release_date"].machine_value()
     if dateline is None or dateline.group(1) != expected:
@@ -141,7 +141,7 @@ def check_page(
                 kind="dateline-date",
             )
         )
-    return problems
+    return problems, deferred
 
 
 def _duplicate_ids(record: ReleaseRecord, code: str, ids: list[str]) -> list[Problem]:

@@ -7,14 +7,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from microsite.cache import cached_hash
 from microsite.problems import Problem
 
 ASSETS = "assets"
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)""")
 
 
-@cached_hash
 @dataclass(frozen=True)
 class AssetSet:
     """The assets of a build: files to write and each asset's fingerprinted name."""

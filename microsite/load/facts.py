@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from microsite.cache import cached_hash
 from microsite.load.schema import Field, check_table, suggest
 from microsite.load.tomlio import key_lines, line_of_key, line_of_table, read_toml
 from microsite.problems import Problem
@@ -44,7 +43,6 @@ _RETIRED_TYPES = {
 }
 
 
-@cached_hash
 @dataclass(frozen=True)
 class Fact:
     """One figure of a release: its id, type, value, how it is qualified and where it was typed."""

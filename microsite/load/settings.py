@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
-from microsite.cache import cached_hash
 from microsite.load.facts import DURATION_UNITS, QUALIFIERS
 from microsite.load.schema import Field, check_table
 from microsite.load.tomlio import key_lines, line_of_key, line_of_table, read_toml
@@ -73,7 +72,6 @@ TYPOGRAPHIES = ("latin", "cjk")
 UNIT_WIDTHS = ("short", "long", "narrow")
 
 
-@cached_hash
 @dataclass(frozen=True)
 class Style:
     """How one language writes figures: patterns, words and CLDR choices."""
@@ -101,7 +99,6 @@ class Style:
     duration_adjectives: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
 
 
-@cached_hash
 @dataclass(frozen=True)
 class Language:
     """One language of the site: its folder, tags, catalog, newsroom name and style."""
@@ -117,7 +114,6 @@ class Language:
     style: Style
 
 
-@cached_hash
 @dataclass(frozen=True)
 class Settings:
     """The site's public address and languages; the first is the source language."""

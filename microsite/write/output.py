@@ -16,6 +16,7 @@ import os
 import posixpath
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,41 +87,150 @@ def safe_path(path: str) -> bool:
     )
 
 
-def write_site(pages: list[Page], target: Path) -> None:
+def digest(content: bytes) -> str:
+    """Return the digest a page is known by in the marker and the cache."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def write_site(pages: Iterable[Page], target: Path) -> dict[str, tuple[int, int]]:
     """Replace `target` with a folder holding exactly `pages`, all or nothing.
 
     Everything is written to a temporary folder next to `target` first, so a
-    failure at any point leaves the previous site exactly as it was.
+    failure at any point leaves the previous site exactly as it was. The
+    pages may come one at a time: only one is held in memory. Returns each
+    file's size and modification time, for the next build to see what changed.
     """
     target = target.resolve()
-    unsafe = [page.path for page in pages if not safe_path(page.path)]
-    if unsafe:
-        raise OutputRefused(
-            f"the build made a file path outside the site: {unsafe[0]!r}", "This is a bug in the generator."
-        )
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         _write_marker(staging, {})
-        manifest = {}
+        written = {}
         for page in pages:
+            _refuse_unsafe([page.path])
             destination = staging / page.path
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(page.content)
-            manifest[page.path] = hashlib.sha256(page.content).hexdigest()
-        _write_marker(staging, manifest)
+            written[page.path] = digest(page.content)
         _normalise_modes(staging)
+        _write_marker(staging, written)
+        stats = _stats(staging, written)
         _swap(staging, target)
+        return stats
     except BaseException:
         if staging.exists() and is_ours(staging):
             shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
+def read_manifest(target: Path) -> dict[str, str] | None:
+    """Return what the last build wrote into `target` (path: digest), or None."""
+    try:
+        marker = json.loads((target / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = marker.get("files") if isinstance(marker, dict) and marker.get("generator") == GENERATOR else None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        return None
+    return files
+
+
+def stale_paths(
+    target: Path, digests: dict[str, str], manifest: dict[str, str], stats: dict[str, tuple[int, int]]
+) -> set[str]:
+    """Return the paths whose bytes differ from what `target` holds.
+
+    A file is taken to hold what the last build wrote if its size and
+    modification time are what that build saw; a file changed or deleted by
+    hand, or one the build has no record of, is written again.
+    """
+    stale = set()
+    for path, wanted in digests.items():
+        if manifest.get(path) != wanted or not _unchanged(target / path, stats.get(path)):
+            stale.add(path)
+    return stale
+
+
+def _unchanged(path: Path, kept: tuple[int, int] | None) -> bool:
+    if kept is None:
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False  # deleted by hand: written again
+    return (stat.st_size, stat.st_mtime_ns) == tuple(kept)
+
+
+def update_site(
+    target: Path, digests: dict[str, str], contents: dict[str, bytes], manifest: dict[str, str], stats: dict
+) -> list[str]:
+    """Bring a site written by an earlier build up to date: write `contents`, delete what is gone.
+
+    First every new file is written beside the one it replaces; only when all
+    of them are on disk are they renamed into place (each rename is atomic),
+    so a full disk fails before anything changed. Returns the paths written
+    or deleted; `stats` is brought up to date with what was written.
+    """
+    target = target.resolve()
+    _refuse_unsafe(contents)
+    gone = sorted(set(manifest) - set(digests))
+    temporaries: dict[str, Path] = {}
+    try:
+        for path, content in contents.items():
+            destination = target / path
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(
+                prefix=f".{destination.name}.", suffix=".new", dir=destination.parent
+            )
+            temporaries[path] = Path(name)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+            os.chmod(name, 0o644)
+    except BaseException:
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)
+        raise
+    for path, temporary in temporaries.items():
+        os.replace(temporary, target / path)
+    for path in gone:
+        (target / path).unlink(missing_ok=True)
+        _remove_empty_parents((target / path).parent, target)
+        stats.pop(path, None)
+    if contents or gone:
+        _write_marker(target, digests)
+    stats.update(_stats(target, contents))
+    return sorted([*contents, *gone])
+
+
+def _stats(folder: Path, paths) -> dict[str, tuple[int, int]]:
+    found = {}
+    for path in paths:
+        stat = (folder / path).stat()
+        found[path] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def _remove_empty_parents(folder: Path, top: Path) -> None:
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _refuse_unsafe(paths) -> None:
+    unsafe = [path for path in paths if not safe_path(path)]
+    if unsafe:
+        message = f"the build made a file path outside the site: {unsafe[0]!r}"
+        raise OutputRefused(message, "This is a bug in the generator.")
+
+
 def _write_marker(folder: Path, manifest: dict[str, str]) -> None:
     document = {"generator": GENERATOR, "files": dict(sorted(manifest.items()))}
-    (folder / MARKER).write_text(json.dumps(document, indent=0) + "\n", encoding="utf-8")
+    handle, temporary = tempfile.mkstemp(prefix=f".{MARKER}.", dir=folder)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(json.dumps(document, indent=0) + "\n")
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, folder / MARKER)
 
 
 def clean_leftovers(target: Path) -> None:

@@ -1,0 +1,142 @@
+"""Releases made in parallel, or taken from the cache of an earlier build.
+
+Releases are independent of each other (only the main one lists the
+others), so each is a job: its key is worked out from the content of its
+files and what the site shares, an earlier result under that key is taken
+as it is, and the rest are made in worker processes, one per core. Every
+job is a pure function of its inputs, so the pages are the same bytes
+whichever process made them, and whether they were made now or before.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from microsite.analyse.release import Converters, ReleaseSummary
+from microsite.cache import BuildCache, generator_version, key_of
+from microsite.load.releases import load_schedule
+from microsite.pipeline import BuildOptions, ReleaseOutput, Site, load_site, process_release
+
+# Fewer releases than this to make: starting processes would cost more than it saves.
+PARALLEL_FROM = 4
+
+
+def make_releases(
+    site: Site, folders: list[tuple[str, Path]], cache: BuildCache | None, jobs: int, keep_records: bool
+) -> list[ReleaseOutput]:
+    """Return the output of every release, the main one first."""
+    keys = Keys(site, cache) if cache is not None else None
+    further: list[ReleaseOutput | None] = []
+    todo: list[tuple[int, str, Path, str]] = []
+    for index, (slug, folder) in enumerate(folders[1:]):
+        key = keys.release(slug, folder) if keys else ""
+        found = cache.get(key) if keys else None
+        further.append(found)
+        if found is None:
+            todo.append((index, slug, folder, key))
+    for (index, _slug, _folder, key), output in zip(todo, _run(site, [(s, f) for _, s, f, _ in todo], jobs)):
+        further[index] = _kept(output, key, cache, keep_records)
+    listing = tuple(o.summary for o in further if o.summary is not None)
+    slug, folder = folders[0]
+    key = keys.release(slug, folder, listing) if keys else ""
+    main = cache.get(key) if keys else None
+    if main is None or keep_records:
+        main = _kept(process_release(slug, folder, site, Converters(), listing), key, cache, keep_records)
+    return [main, *further]
+
+
+def _kept(output: ReleaseOutput, key: str, cache: BuildCache | None, keep_records: bool) -> ReleaseOutput:
+    output.key = key
+    if cache is not None:
+        cache.put(key, output.stored(), output.contents or {})
+    if not keep_records:
+        output.record = None
+    return output
+
+
+def _run(site: Site, todo: list[tuple[str, Path]], jobs: int) -> list[ReleaseOutput]:
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers < 2 or len(todo) < PARALLEL_FROM:
+        converters = Converters()
+        return [process_release(slug, folder, site, converters) for slug, folder in todo]
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        # A forked worker starts with the loaded site in its memory.
+        context, start = multiprocessing.get_context("fork"), (site, None, None)
+    else:
+        # Elsewhere a worker starts afresh and loads the site itself.
+        context, start = multiprocessing.get_context("spawn"), (None, site.project, _options(site))
+    chunk = max(1, min(16, len(todo) // (workers * 4)))
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=start) as pool:
+        return list(pool.map(_job, todo, chunksize=chunk))
+
+
+def _options(site: Site) -> BuildOptions:
+    settings, render = site.settings, site.render
+    return BuildOptions(render.preview, site.compress, settings.base_url, render.now, cache=False)
+
+
+# In each worker process, the site every job there shares, set once when the
+# process starts: jobs then carry only a release's slug and folder.
+_WORKER: dict = {}
+
+
+def _start(site: Site | None, project, options) -> None:
+    _WORKER["site"] = site if site is not None else load_site(project, options)[0]
+    _WORKER["converters"] = Converters()
+
+
+def _job(task: tuple[str, Path]) -> ReleaseOutput:
+    slug, folder = task
+    output = process_release(slug, folder, _WORKER["site"], _WORKER["converters"])
+    output.record = None  # the analysis stays in the worker: only results travel back
+    return output
+
+
+class Keys:
+    """The cache key of each release: the content of its files, of what the site shares, of the generator."""
+
+    def __init__(self, site: Site, cache: BuildCache):
+        self.files = cache.files
+        self.now = site.render.now
+        self.languages = [language.code for language in site.settings.languages]
+        project = site.project
+        shared = [project.content / "site.toml", project.content / "glossary.toml"]
+        shared += _tree(project.templates) + _tree(project.locales)
+        self.site = key_of(
+            generator_version(),
+            str(project.root),
+            site.render.preview,
+            site.compress,
+            site.settings.base_url,
+            [(str(path), self.files.digest(path)) for path in shared],
+        )
+
+    def release(self, slug: str, folder: Path, listing: tuple[ReleaseSummary, ...] = ()) -> str:
+        """Return the key of one release (the main one's includes what it lists of the others)."""
+        inputs = [(str(path), self.files.digest(path)) for path in self._inputs(slug, folder)]
+        schedule, _problems = load_schedule(folder / "schedule.toml")
+        embargoed = schedule.embargoed(self.now) if schedule is not None else None
+        others = [(repr(s), s.schedule.embargoed(self.now)) for s in listing]
+        return key_of(self.site, slug, str(folder), inputs, embargoed, others)
+
+    def _inputs(self, slug: str, folder: Path) -> list[Path]:
+        # Everything load_release reads; the site's own glossary is in the site's key.
+        paths = [folder / "facts.toml", folder / "schedule.toml"]
+        if slug:
+            paths.append(folder / "glossary.toml")
+        for code in self.languages:
+            paths += _tree(folder / code)
+        return paths
+
+
+def _tree(folder: Path) -> list[Path]:
+    """Return every file under a folder, in a stable order (links followed, as the loaders do)."""
+    found = []
+    for current, dirs, files in os.walk(folder, followlinks=True):
+        dirs.sort()
+        found += [Path(current) / name for name in sorted(files)]
+    return found
