@@ -329,9 +329,10 @@ _ZH_DIGIT = "".join(_DIGITS_ZH)
 _ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9０-９]+)(?:\.[0-9０-９]+)?"
 _ARABIC_ONLY = re.compile(_ARABIC)
 # 千 before 瓦, 米 or 克 is the kilo- of a unit (5千瓦 is 5 kW), not a thousand.
-# A numeral never starts with 百, 千, 万 or 亿: 千方百计, 千家万户, 万一, 百姓 hold none.
+# A numeral never starts with 万 or 亿 (万一, 万众); one starting with 百 or
+# 千 is looked at again below (超百亿元, 近千家, but 千方百计, 千家万户, 百姓).
 _CJK_NUMBER = re.compile(
-    rf"""(?:{_ARABIC}|[{_ZH_DIGIT}十])
+    rf"""(?:{_ARABIC}|[{_ZH_DIGIT}十百千])
     (?:
         [十百万亿] | 千(?![瓦米克])
       | (?<![0-9０-９])[{_ZH_DIGIT}]           # 3亿5千万, but not 2022一
@@ -342,6 +343,7 @@ _CJK_NUMBER = re.compile(
 )
 _CJK_PIECE = re.compile(rf"{_ARABIC}|.", re.DOTALL)
 _HAS_ARABIC = re.compile("[0-9０-９]")
+_SIDE_BY_SIDE = re.compile("[一二两三四五六七八九]{2}")
 _ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789", ",")
 
 _UNIT_FORMS_ZH = {
@@ -404,7 +406,7 @@ def _cjk_figure(text: str, match: re.Match, earliest: int) -> Figure | None:
     if token == "一" and text[start - 1 : start] in _YI_WORDS:
         return None  # 统一部署 has no 一部
     after = _CJK_AFTER.match(text, end)
-    if _not_a_figure(text[max(0, start - 2) : start], token, text[end : end + 1], after["unit"]):
+    if _not_a_figure(text[max(0, start - 2) : start], token, text[end : end + 2], after["unit"]):
         return None
     unit = _UNIT_FORMS_ZH[after["unit"]] if after["unit"] else ""
     if text[max(earliest, start - 3) : start] == "百分之":
@@ -413,8 +415,12 @@ def _cjk_figure(text: str, match: re.Match, earliest: int) -> Figure | None:
     scaled = "万" in token or "亿" in token or bool(after["scale"])
     if spelled and not (scaled or unit or after["measure"]):
         return None  # 一站式, 统一, 十分
-    value = _plain(_cjk_value(token) * _SCALES_ZH.get(after["scale"], 1))
     qualifier, start = _cjk_before(text, start, earliest, after["measure"])
+    if token[0] in "百千" and not _round_figure(
+        text[start - 1 : start], token, qualifier, unit or after["measure"]
+    ):
+        return None
+    value = _plain(_cjk_value(token) * _SCALES_ZH.get(after["scale"], 1))
     qualifier = qualifier or _QUALIFIERS_AFTER_ZH.get(after["more"] or after["q"] or "", "")
     counts = _counts(value, unit, scaled, "." in token or "点" in token)
     if after["measure"] == "月" and not after["more"] and value in _MONTHS:
@@ -425,16 +431,33 @@ def _cjk_figure(text: str, match: re.Match, earliest: int) -> Figure | None:
 _MONTHS = frozenset(Decimal(n) for n in range(1, 13))
 
 
-def _not_a_figure(before: str, token: str, next_char: str, unit: str | None) -> bool:
-    """Tell whether the characters around a numeral make it none: 第三, 数十, G20, COVID-19, 5G."""
-    last = before[-1:]
+def _round_figure(before: str, token: str, qualifier: str, unit: str | None) -> bool:
+    """Tell whether a numeral starting with 百 or 千 is a figure: 百亿元, 近千家, but not 千家万户 or 上千家."""
+    if not unit or before in ("上", "几", "数", "成"):
+        return False  # 千万 (by all means), 上千家 (thousands of)
+    return "万" in token or "亿" in token or bool(qualifier)
+
+
+def _not_a_figure(before: str, token: str, following: str, unit: str | None) -> bool:
+    """Tell whether a numeral or what is around it makes it none: 第三, 数十, 三四家, G20, 5G, 8:30."""
+    last, next_char = before[-1:], following[:1]
     return bool(
-        (last and last in "第.０１２３４５６７８９")
+        (last and last in "第.:：/０１２３４５６７８９")
         or (last.isascii() and last.isalnum())
         or (last in ("几", "数") and token[0] == "十")
         or (last == "-" and before[:1].isascii() and before[:1].isalpha())
         or (not unit and next_char.isascii() and next_char.isalpha())
+        or (next_char and next_char in ":：/" and following[1:2].isdigit())
+        or _is_range(token)
     )
+
+
+def _is_range(token: str) -> bool:
+    """Tell whether two digits side by side make a range or a name (三四家, 五六个, 十四五), not a number."""
+    if not _SIDE_BY_SIDE.search(token):
+        return False
+    year_like = len(token) > 2 or "〇" in token or "零" in token  # 二〇二二, 一九九八: digit by digit
+    return not (year_like and all(c in _DIGITS_ZH for c in token))
 
 
 def _cjk_before(text: str, start: int, earliest: int, measure: str | None) -> tuple[str, int]:
