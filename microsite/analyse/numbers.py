@@ -210,6 +210,8 @@ _CURRENCY_BEFORE = {
     "¥": "yuan",
 }
 _OPENING = "([{\"'“‘—–-"
+_QUALIFIER_ENDINGS = frozenset(q.rsplit(" ", 1)[-1] for q in _QUALIFIER_WORDS)
+_CURRENCY_ENDINGS = (*_CURRENCY_BEFORE, "RMB ", "CNY ", "USD ", "￥")
 
 
 def _read_latin(text: str) -> list[Figure]:
@@ -274,6 +276,10 @@ def _latin_before(text: str, start: int, earliest: int) -> tuple[str, str, int]:
     window = max(earliest, start - 40)
     head = text[window:start]
     words = head.split()[-4:]
+    if not words or (
+        words[-1].lstrip(_OPENING).lower() not in _QUALIFIER_ENDINGS and not head.endswith(_CURRENCY_ENDINGS)
+    ):
+        return "", "", start  # most numbers: no need to look closer
     starts = _word_starts(head, words)
     currency = (
         _CURRENCY_BEFORE.get(words[-1].lstrip(_OPENING).upper().replace("￥", "¥"), "") if words else ""
