@@ -145,16 +145,13 @@ _WORDS = rf"(?:{_HUNDREDS}|an?(?=\s+{_BIG}))(?:\s+{_BIG}(?:\s+(?:and\s+)?{_HUNDR
 _WORDS_AT = re.compile(_WORDS)
 _WORDS_WHOLE = re.compile(rf"\s*{_WORDS}\s*")
 
-# Where a number in words may begin: each branch starts with its letter, so
-# the engine jumps from one candidate letter to the next; the look-behind then
-# rejects letters inside words.
-_NOT_AFTER_WORD = r"(?<![\w'’-].)"
+# A number in words begins after a space or a mark such as ( or “, never after a
+# letter, an apostrophe or a hyphen ("often", "Xi'an", "twenty-five"). Matching
+# that mark first lets the regex engine skip from one mark to the next, and the
+# trie of number words then fails within a letter or two of an ordinary word.
+_BEFORE_WORD = r"\s" + re.escape('()[]{}"“”‘«»「」<>—–/,.;:!?*_…')
 _WORD_START = re.compile(
-    "|".join(
-        f"{re.escape(letter)}{_NOT_AFTER_WORD}{_trie_pattern(rest)}"
-        for letter, rest in sorted(_trie([*_UNITS_EN, *_TENS_EN]).items())
-    )
-    + rf"|a{_NOT_AFTER_WORD}n?(?=\s+(?:hundred|{_BIG}))"
+    rf"[{_BEFORE_WORD}](?:{_trie_pattern(_trie([*_UNITS_EN, *_TENS_EN]))}|an?(?=\s+(?:hundred|{_BIG})))"
 )
 _DIGITS_AT = re.compile(
     rf"""[0-9](?:(?<![\w'’.,:/].)(?<![A-Za-z]-.)|(?<=RMB.|CNY.|USD.))
@@ -220,7 +217,8 @@ def _read_latin(text: str) -> list[Figure]:
         folded = text  # a rare letter whose lower case is longer: read lower-case words only
     candidates = sorted(
         [(m.start(), m) for m in _DIGITS_AT.finditer(text)]
-        + [(m.start(), None) for m in _WORD_START.finditer(folded)],
+        + [(m.start() + 1, None) for m in _WORD_START.finditer(folded)]
+        + ([(0, None)] if folded[:1].isalpha() else []),
         key=lambda candidate: candidate[0],
     )
     found: list[Figure] = []
