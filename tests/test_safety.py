@@ -92,9 +92,9 @@ def test_the_old_site_survives_when_the_new_one_cannot_be_put_in_place(tmp_path:
 
     def failing_replace(source, destination):
         # Moving the new site in fails, and so does moving the old one back.
-        if Path(destination) == site.resolve() and ".old-" not in str(destination):
-            if ".new-" in str(source) or ".old-" in str(source):
-                raise OSError(28, "No space left on device")
+        moving_a_whole_site = ".new-" in str(source) or ".old-" in str(source)
+        if Path(destination) == site.resolve() and moving_a_whole_site:
+            raise OSError(28, "No space left on device")
         return real_replace(source, destination)
 
     monkeypatch.setattr(output.os, "replace", failing_replace)
