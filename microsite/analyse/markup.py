@@ -40,6 +40,7 @@ _FACT_ATTRIBUTE = "data-microsite-fact"
 
 # What a section may contain: what Markdown itself writes, and nothing that runs.
 _CODE = {"code", "pre", "kbd"}
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # not str.split(): a no-break space (12,5\u00a0%) must stay
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dt", "dd", "tr", "pre"}
 _ALLOWED = {
@@ -218,7 +219,7 @@ class _Collector(Treeprocessor):
             fact_id, _, form = fact.partition(":")
             self.facts.append(FactUse(fact_id, form, start, self.length))
         if block or tag in _HEADINGS:
-            text = " ".join("".join(self.parts[first_part:]).split())
+            text = " ".join(_SPACES.split("".join(self.parts[first_part:]).strip(" \t\n\r")))
             if tag in _HEADINGS:
                 if not element.get("id"):
                     element.set("id", self._heading_id(text))

@@ -113,6 +113,11 @@ class Language:
     site_name: str  # the newsroom's name in this language: every page, feed and card shows it
     style: Style
 
+    def __hash__(self) -> int:
+        # Hashed for every figure written (see format_fact's cache): the code
+        # names a language as well as all its fields do, at a fraction of the cost.
+        return hash(self.code)
+
 
 @dataclass(frozen=True)
 class Settings:
