@@ -54,6 +54,7 @@ class ReleaseText:
     source: str
     figures: tuple[tuple[str, str], ...]  # (fact id, label), in the order shown
     figure_lines: tuple[tuple[str, int | None], ...]
+    measures: tuple[tuple[str, str], ...] = ()  # (fact id, measure word shown after its value: 家, 名)
     lines: tuple[tuple[str, int | None], ...] = ()  # (key, line) of each text field
 
     def line(self, key: str) -> int | None:
@@ -180,24 +181,36 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
     if problems:
         return None, problems
     figures_line = line_of_table(text, "figures")
-    labels = data["figures"]
-    bad = [k for k, v in labels.items() if not isinstance(v, str) or not v.strip()]
+    labels, measures, bad = {}, {}, []
+    for key, value in data["figures"].items():
+        # A label, or { label = "…", measure = "家" } for a value shown with its measure word.
+        if isinstance(value, dict) and set(value) <= {"label", "measure"} and all(isinstance(v, str) for v in value.values()):
+            value, measure = value.get("label", ""), value.get("measure", "").strip()
+            if measure:
+                measures[key] = measure
+        if not isinstance(value, str) or not value.strip():
+            bad.append(key)
+        else:
+            labels[key] = value
     if bad:
+        example = 'high_tech_firms = "High-tech enterprises"  or  high_tech_firms = { label = "高新技术企业", measure = "家" }'
         return None, [
             Problem(
                 path,
                 line_of_key(text, k, after=figures_line) or figures_line,
                 f"the label of figure `{k}` should be text in quotes",
+                hint=example,
             )
             for k in bad
         ]
     figure_lines = tuple(
-        (k, line_of_key(text, k, after=figures_line) if figures_line else None) for k in labels
+        (k, line_of_key(text, k, after=figures_line) if figures_line else None) for k in data["figures"]
     )
     values = {key: data[key].strip() for key in RELEASE_KEYS}
     release = ReleaseText(
         path=path,
         figures=tuple((k, v.strip()) for k, v in labels.items()),
+        measures=tuple(measures.items()),
         figure_lines=figure_lines,
         lines=tuple((key, line_of(key)) for key in RELEASE_KEYS),
         **values,

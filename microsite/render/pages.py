@@ -224,6 +224,7 @@ def _figure_contexts(record: ReleaseRecord, code: str) -> list[dict]:
                 "label": label.text,
                 "label_lang": None if translated else source.language.html_lang,
                 "value": fact_markup(release.fact_map[fact_id], language),
+                "measure": dict(release.edition(code).release.measures).get(fact_id, ""),
             }
         )
     return figures
