@@ -86,7 +86,8 @@ def test_every_fact_is_used_by_some_section_or_text():
             texts = [s["body"] for s in sections] + [s["title"] for s in sections]
             release = SHIPPED.release(code, slug)
             texts += [value for value in release.values() if isinstance(value, str)]
-            texts += list(release.get("figures", {}).values())
+            labels = release.get("figures", {}).values()
+            texts += [label if isinstance(label, str) else label.get("label", "") for label in labels]
             used = {reference.partition(":")[0] for text in texts for reference in fact_references(text)}
             unused = [fact for fact in SHIPPED.facts(slug) if fact != "release_date" and fact not in used]
             assert unused == [], (slug, code)
