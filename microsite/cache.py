@@ -15,11 +15,13 @@ the digest it had.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
+import importlib.util
 import os
 import pickle
 import sys
 import tempfile
+import tomllib
+from datetime import datetime
 from pathlib import Path
 
 # Bump when the layout of what is stored changes.
@@ -31,12 +33,23 @@ def generator_version() -> str:
     """Return a digest of the generator's own code and of the libraries that shape its output."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
     for name in _LIBRARIES:
-        digest.update(f"{name}={importlib.metadata.version(name)}\n".encode())
+        digest.update(f"{name}={_installed(name)}\n".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".html") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _installed(name: str) -> str:
+    # The version a package's .dist-info folder names, found without importing
+    # the package (or importlib.metadata): the no-change build must start fast.
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.origin:
+        return "missing"
+    folder = Path(spec.origin).parent.parent
+    found = sorted(p.name for p in folder.glob("*.dist-info") if p.name.lower().startswith(name + "-"))
+    return found[0] if found else spec.origin
 
 
 class FileDigests:
@@ -101,6 +114,14 @@ class BuildCache:
         _store(self._entry(key, "pages"), pages)
         _store(self._entry(key, "meta"), meta)
 
+    def last(self, name: str):
+        """Return what the last build or check of this kind left (see remember)."""
+        return _load(self.folder / f"{name}.pickle")
+
+    def remember(self, name: str, value) -> None:
+        """Keep what this build or check found, for the next one to reuse when nothing changed."""
+        _store(self.folder / f"{name}.pickle", value)
+
     def outputs(self, target: Path) -> dict[str, tuple[int, int]] | None:
         """Return the size and modification time of each file the last build wrote into `target`."""
         return _load(self._output(target))
@@ -152,3 +173,29 @@ def _store(path: Path, value) -> None:
         # A full disk or a read-only project: the next build recomputes.
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+
+
+def site_fingerprint(root: Path, files: FileDigests, options: tuple, now: datetime) -> str:
+    """Return a digest of every input of a whole build: the project's files, the options, the time's effect.
+
+    Time matters only through embargoes: each release's schedule says
+    whether it is embargoed at `now`.
+    """
+    inputs = []
+    for folder in ("content", "templates", "locales"):
+        for current, dirs, names in os.walk(root / folder, followlinks=True):
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(current) / name
+                inputs.append((str(path), files.digest(path)))
+                if name == "schedule.toml":
+                    inputs.append(("embargoed", _embargoed(path, now)))
+    return key_of(generator_version(), str(root), options, inputs)
+
+
+def _embargoed(path: Path, now: datetime):
+    try:
+        embargo = tomllib.loads(path.read_text(encoding="utf-8")).get("embargo")
+        return embargo is not None and now < embargo
+    except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError):
+        return None  # the build itself reports what is wrong

@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
+from microsite.cache import BuildCache, site_fingerprint
 from microsite.load.schema import suggest
-from microsite.load.settings import check_base_url
-from microsite.pipeline import Assembled, BuildOptions, build_site, check_site, load_releases
-from microsite.problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path
+from microsite.options import BuildOptions, build_time, check_base_url
+from microsite.problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path, pack, unpack
 from microsite.project import Project
 from microsite.report import count, ignoring, json_report, strictly, terminal_lines, text_report
-from microsite.write.output import OutputRefused, check_target
+from microsite.write.output import OutputRefused, check_target, clean_leftovers, read_manifest, stale_paths
 
 COMMANDS = ("build", "check", "serve")
 
@@ -188,11 +189,24 @@ def run_check(project: Project, args) -> int:
     options = BuildOptions(
         preview=args.preview, base_url=args.base_url, jobs=args.jobs, cache=not args.no_cache
     )
-    assembled, problems = check_site(project, options)
+    cache = _cache(project, options)
+    fingerprint = _fingerprint(project, options, cache, ("check", options.preview, options.base_url))
+    last = cache.last("check") if cache is not None else None
+    if last is not None and last.get("fingerprint") == fingerprint:
+        # Nothing the check reads has changed since the last one: so has nothing it would find.
+        problems, scope = unpack(last["problems"]), last["scope"]
+    else:
+        from microsite.pipeline import check_site
+
+        assembled, problems = check_site(project, options, cache)
+        scope = _scope(assembled)
+        if cache is not None and fingerprint:
+            cache.remember("check", {"fingerprint": fingerprint, "problems": pack(problems), "scope": scope})
+    if cache is not None:
+        cache.files.save()
     problems = ignoring(problems, args.ignore)
     if args.strict:
         problems = strictly(problems)
-    scope = _scope(assembled)
     report = (
         json_report(problems, project.root, scope)
         if args.format == "json"
@@ -203,7 +217,7 @@ def run_check(project: Project, args) -> int:
     return 1 if any(p.severity == ERROR for p in problems) else 0
 
 
-def _scope(assembled: Assembled | None) -> str:
+def _scope(assembled) -> str:
     if assembled is None:
         return "the content (stopped at the first broken stage)"
     releases = len(assembled.releases)
@@ -213,6 +227,7 @@ def _scope(assembled: Assembled | None) -> str:
 
 def mark_sections_reviewed(project: Project, wanted: list[str], only: str | None) -> int:
     """Record that translations match the current original; return an exit status."""
+    from microsite.pipeline import load_releases
     from microsite.reviewed import Refused, mark_reviewed
 
     if not wanted:
@@ -271,8 +286,47 @@ def run_serve(project: Project, args) -> int:
     return serve(project, args.host, args.port, print_problems)
 
 
+def _cache(project: Project, options: BuildOptions) -> BuildCache | None:
+    return BuildCache(project.root / ".cache" / "microsite") if options.cache else None
+
+
+def _fingerprint(project: Project, options: BuildOptions, cache: BuildCache | None, asked: tuple) -> str:
+    if cache is None:
+        return ""
+    return site_fingerprint(project.root, cache.files, asked, build_time(options))
+
+
+def _unchanged_build(
+    project: Project, out: Path, cache: BuildCache, fingerprint: str, started: float
+) -> bool:
+    """Print the last build's report again if nothing it was made from, nor its output, has changed."""
+    last = cache.last("build")
+    if last is None or last.get("fingerprint") != fingerprint or not out.is_dir():
+        return False
+    manifest = read_manifest(out)
+    stats = cache.outputs(out) or {}
+    if manifest != last["digests"] or stale_paths(out, manifest, manifest, stats):
+        return False  # a file of the site was changed or deleted by hand: build again
+    cache.files.save()
+    clean_leftovers(out)
+    if last["report"]:
+        sys.stderr.write(last["report"] + "\n")
+    print(
+        summary_line(
+            sorted(manifest),
+            last["warnings"],
+            last["notices"],
+            out,
+            project.root,
+            time.perf_counter() - started,
+        )
+    )
+    return True
+
+
 def run_build(project: Project, args) -> int:
     """Build the site; print problems and a one-line summary."""
+    started = time.perf_counter()
     out = (args.out if args.out else project.site).absolute()
     shown = display_path(out, project.root)
     try:
@@ -284,7 +338,14 @@ def run_build(project: Project, args) -> int:
             jobs=args.jobs,
             cache=not args.no_cache,
         )
-        result = build_site(project, out, options=options)
+        cache = _cache(project, options)
+        asked = ("build", options.preview, options.compress, options.base_url, str(out))
+        fingerprint = _fingerprint(project, options, cache, asked)
+        if cache is not None and _unchanged_build(project, out, cache, fingerprint, started):
+            return 0
+        from microsite.pipeline import build_site  # the heavy part loads only when there is work
+
+        result = build_site(project, out, options, cache)
     except OutputRefused as refusal:
         print(f"{shown}: error: {refusal.message}", file=sys.stderr)
         if refusal.hint:
@@ -300,8 +361,16 @@ def run_build(project: Project, args) -> int:
         print(f"{where}: error: cannot write the site: {err.strerror or err}", file=sys.stderr)
         print(f"    {shown}/ was left as it was.", file=sys.stderr)
         return 1
-    print_problems(list(result.problems), project.root)
-    print(summary_line(result, out, project.root))
+    report = terminal_lines(list(result.problems), project.root) if result.problems else ""
+    if report:
+        sys.stderr.write(report + "\n")
+        sys.stderr.flush()
+    warnings = sum(p.severity == WARNING for p in result.problems)
+    notices = sum(p.severity == NOTICE for p in result.problems)
+    if cache is not None and fingerprint:
+        memo = {"fingerprint": fingerprint, "digests": result.assembled.digests(), "report": report}
+        cache.remember("build", memo | {"warnings": warnings, "notices": notices})
+    print(summary_line(result.paths, warnings, notices, out, project.root, time.perf_counter() - started))
     return 0
 
 
@@ -312,16 +381,13 @@ def print_problems(problems: list[Problem], root: Path) -> None:
         sys.stderr.flush()
 
 
-def summary_line(result, out: Path, root: Path) -> str:
+def summary_line(paths: list[str], warnings: int, notices: int, out: Path, root: Path, seconds: float) -> str:
     """Return the build's one-line summary."""
-    paths = result.paths
     pages = [path for path in paths if path.endswith(".html")]
     languages = sorted({path.split("/")[0] for path in pages if "/" in path})
     others = len(paths) - len(pages)
-    warnings = sum(p.severity == WARNING for p in result.problems)
-    notices = sum(p.severity == NOTICE for p in result.problems)
     return (
         f"Built {count(len(pages), 'page')} ({', '.join(languages)}, the language picker and 404) "
-        f"and {count(others, 'other file')} into {display_path(out, root)}/ in {result.seconds:.2f} s: "
+        f"and {count(others, 'other file')} into {display_path(out, root)}/ in {seconds:.2f} s: "
         f"{count(warnings, 'warning')}, {count(notices, 'notice')}."
     )

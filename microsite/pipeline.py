@@ -10,8 +10,6 @@ releases' summaries at the end.
 
 from __future__ import annotations
 
-import datetime
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,7 +26,8 @@ from microsite.load.catalogs import Catalog, check_template_catalog, load_catalo
 from microsite.load.glossary import Name, load_glossary, unverified_notices
 from microsite.load.releases import Release, load_release, release_folders
 from microsite.load.settings import Settings, is_placeholder_url, load_settings, with_base_url
-from microsite.problems import NOTICE, ContentError, Problem, errors_in
+from microsite.options import BuildOptions, build_time
+from microsite.problems import NOTICE, ContentError, Problem, errors_in, pack, unpack
 from microsite.project import Project
 from microsite.render.feeds import render_feed
 from microsite.render.metadata import iso
@@ -50,30 +49,6 @@ from microsite.write.output import (
     update_site,
     write_site,
 )
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What the command line asked of this build."""
-
-    preview: bool = False  # show embargoed releases, marked and kept out of search engines
-    compress: bool = False  # write .gz and .br beside each text file
-    base_url: str | None = None  # publish at another address than site.toml says
-    now: datetime.datetime | None = (
-        None  # when embargoes are judged (default: SOURCE_DATE_EPOCH, else the clock)
-    )
-    jobs: int = 0  # worker processes for releases (0: one per core)
-    cache: bool = True  # reuse the results of earlier builds (.cache/microsite)
-
-
-def build_time(options: BuildOptions) -> datetime.datetime:
-    """Return 'now' for embargo decisions: SOURCE_DATE_EPOCH when set, for reproducible builds."""
-    if options.now is not None:
-        return options.now
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-    return datetime.datetime.now(datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -116,11 +91,19 @@ class ReleaseOutput:
     record: ReleaseRecord | None = None  # made in this process (the preview's review page reads it)
     key: str = ""  # its key in the cache
 
-    def stored(self) -> ReleaseOutput:
-        """Return the part of the output that is kept in the cache."""
-        return ReleaseOutput(
-            self.slug, self.summary, self.problems, self.pages, self.links, self.sections, key=self.key
-        )
+    def stored(self) -> tuple:
+        """Return the part of the output that is kept in the cache, as plain data."""
+        targets = [target for target, _ in self.links]
+        found = pack(self.problems + [problem for _, problem in self.links])
+        return (self.slug, self.summary, found, len(self.problems), targets, self.pages, self.sections)
+
+    @classmethod
+    def restored(cls, data: tuple, key: str) -> ReleaseOutput:
+        """Return an output as stored() kept it."""
+        slug, summary, found, count, targets, pages, sections = data
+        problems = unpack(found)
+        links = list(zip(targets, problems[count:]))
+        return cls(slug, summary, problems[:count], pages, links, sections, key=key)
 
 
 @dataclass(frozen=True)
@@ -185,12 +168,15 @@ class BuildResult:
 
 
 def build_site(
-    project: Project, out: Path | None = None, options: BuildOptions = BuildOptions()
+    project: Project,
+    out: Path | None = None,
+    options: BuildOptions = BuildOptions(),
+    cache: BuildCache | None = None,
 ) -> BuildResult:
     """Build the whole site into `out` (default site/), or raise ContentError and write nothing."""
     started = time.perf_counter()
     out = (out or project.site).resolve()
-    assembled = assemble_site(project, options)
+    assembled = assemble_site(project, options, cache=cache)
     digests = assembled.digests()
     manifest = read_manifest(out) if out.is_dir() else None
     cache = assembled.cache
@@ -212,11 +198,11 @@ def build_site(
 
 
 def check_site(
-    project: Project, options: BuildOptions = BuildOptions()
+    project: Project, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None
 ) -> tuple[Assembled | None, list[Problem]]:
     """Run every stage but the writing; return what was found."""
     try:
-        assembled = assemble_site(project, options)
+        assembled = assemble_site(project, options, cache=cache)
     except ContentError as err:
         return None, err.problems
     if assembled.cache is not None:
@@ -225,13 +211,17 @@ def check_site(
 
 
 def assemble_site(
-    project: Project, options: BuildOptions = BuildOptions(), keep_records: bool = False
+    project: Project,
+    options: BuildOptions = BuildOptions(),
+    keep_records: bool = False,
+    cache: BuildCache | None = None,
 ) -> Assembled:
     """Load, validate, analyse, check and render everything; raise ContentError on any error."""
     from microsite.workers import make_releases  # workers import this module
 
     site, problems = load_site(project, options)
-    cache = BuildCache(project.root / ".cache" / "microsite") if options.cache else None
+    if cache is None and options.cache:
+        cache = BuildCache(project.root / ".cache" / "microsite")
     outputs = make_releases(site, release_folders(project.content), cache, options.jobs, keep_records)
     main = outputs[0]
     for output in outputs:

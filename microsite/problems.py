@@ -69,3 +69,24 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
+
+
+def pack(problems: list[Problem]) -> tuple:
+    """Return problems as plain tuples, each file named once: what the build cache keeps.
+
+    A hundred thousand Problem objects, each with its own Path, take seconds
+    to read back from the cache; plain tuples, a fraction of that.
+    """
+    paths: dict[Path, int] = {}
+    rows = [
+        (paths.setdefault(p.path, len(paths)), p.line, p.message, p.severity, p.hint, p.kind)
+        for p in problems
+    ]
+    return tuple(str(path) for path in paths), rows
+
+
+def unpack(packed: tuple) -> list[Problem]:
+    """Return the problems that pack() kept."""
+    names, rows = packed
+    paths = [Path(name) for name in names]
+    return [Problem(paths[row[0]], *row[1:]) for row in rows]

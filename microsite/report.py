@@ -57,14 +57,33 @@ def ranked(problems: list[Problem], root: Path, by_file: bool = False) -> tuple[
 
 
 def terminal_lines(problems: list[Problem], root: Path) -> str:
-    """Return the build's list: `path:line: severity: message`, hint below, errors first."""
+    """Return the build's list: `path:line: severity: message`, hint below, errors first.
+
+    Errors are all listed; of the warnings and notices of one kind in one
+    file, the first few are, and the rest counted at the end.
+    """
     ordered, paths = ranked(problems, root)
     lines = []
+    shown: Counter = Counter()
+    hidden: Counter = Counter()
     for problem in ordered:
-        where = paths[problem.path] + (f":{problem.line}" if problem.line is not None else "")
+        path = paths[problem.path]
+        group = (path, problem.kind or problem.message, problem.severity)
+        shown[group] += 1
+        if problem.severity != ERROR and shown[group] > REPEATS_SHOWN:
+            hidden[(path, problem.kind, problem.severity)] += 1
+            continue
+        where = path + (f":{problem.line}" if problem.line is not None else "")
         lines.append(f"{where}: {problem.severity}: {problem.message}")
         if problem.hint:
             lines.append("    " + problem.hint)
+    for (path, kind, severity), number in sorted(
+        hidden.items(), key=lambda item: (ORDER[item[0][2]], item[0][0])
+    ):
+        label = f" [{kind}]" if kind else ""
+        lines.append(
+            f"{path}: … and {number} more {severity}s{label} (python build.py check --format json lists them all)"
+        )
     return "\n".join(lines)
 
 

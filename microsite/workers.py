@@ -33,7 +33,7 @@ def make_releases(
     todo: list[tuple[int, str, Path, str]] = []
     for index, (slug, folder) in enumerate(folders[1:]):
         key = keys.release(slug, folder) if keys else ""
-        found = cache.get(key) if keys else None
+        found = _cached(cache, key) if keys else None
         further.append(found)
         if found is None:
             todo.append((index, slug, folder, key))
@@ -42,10 +42,18 @@ def make_releases(
     listing = tuple(o.summary for o in further if o.summary is not None)
     slug, folder = folders[0]
     key = keys.release(slug, folder, listing) if keys else ""
-    main = cache.get(key) if keys else None
+    main = _cached(cache, key) if keys else None
     if main is None or keep_records:
         main = _kept(process_release(slug, folder, site, Converters(), listing), key, cache, keep_records)
     return [main, *further]
+
+
+def _cached(cache: BuildCache, key: str) -> ReleaseOutput | None:
+    data = cache.get(key)
+    try:
+        return ReleaseOutput.restored(data, key) if data is not None else None
+    except (TypeError, ValueError):
+        return None  # kept by another version of the generator: made again
 
 
 def _kept(output: ReleaseOutput, key: str, cache: BuildCache | None, keep_records: bool) -> ReleaseOutput:

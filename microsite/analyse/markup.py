@@ -248,7 +248,8 @@ class _Collector(Treeprocessor):
             element.set("href", "#" + self.prefix + element.get("href")[1:])
 
     def _sentence_starts(self, index: int) -> bool:
-        for part in reversed(self.parts[:index]):
+        for position in range(index - 1, -1, -1):  # usually one step: no copy of the list
+            part = self.parts[position]
             stripped = part.rstrip()
             if stripped:
                 return stripped[-1] in ".!?\n"

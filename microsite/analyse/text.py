@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,17 +37,31 @@ class Passage:
     analysis: Analysis | None = None  # sections only
 
     def line_of(self, *snippets: str) -> int:
-        """Return the file line where the first findable snippet is written (else the first line of text)."""
-        lines = self.source.split("\n")
+        """Return the file line where the first findable snippet is written (else the first line of text).
+
+        Findings come mostly in the order of the text: the search starts where
+        the last one was found, so that a long section with many findings
+        costs one pass, not one pass per finding.
+        """
+        source = self.source
+        cursor = self.__dict__.get("_cursor", 0)
         for snippet in snippets:
             if not snippet or "\n" in snippet:
                 continue
-            for number, line in enumerate(lines, start=self.first_line):
-                if snippet in line:
-                    return number
-        return next(
-            (n for n, line in enumerate(lines, start=self.first_line) if line.strip()), self.first_line
-        )
+            position = source.find(snippet, cursor)
+            if position < 0 and cursor:
+                position = source.find(snippet)
+            if position >= 0:
+                object.__setattr__(self, "_cursor", position)
+                return self._line_at(position)
+        return self._line_at(len(source) - len(source.lstrip()))
+
+    def _line_at(self, position: int) -> int:
+        starts = self.__dict__.get("_line_starts")
+        if starts is None:
+            starts = [0] + [m.end() for m in re.finditer("\n", self.source)]
+            object.__setattr__(self, "_line_starts", starts)
+        return self.first_line + bisect.bisect_right(starts, position) - 1
 
     def line_near(self, position: int) -> int:
         """Return the file line of the visible text around `position`."""
@@ -57,10 +72,15 @@ class Passage:
 
     def sentence_with(self, snippet: str) -> str:
         """Return the sentence of the visible text that holds `snippet`."""
-        for sentence in _SENTENCE_END.split(self.text):
-            if sentence and snippet in sentence:
-                return sentence.strip()
-        return ""
+        text = self.text
+        position = text.find(snippet)
+        if position < 0 or not snippet:
+            return ""
+        before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, position - 2000), position)]
+        start = before[-1] if before else max(0, position - 2000)
+        after = _SENTENCE_END.search(text, position + len(snippet))
+        end = after.start() if after else len(text)
+        return text[start:end].strip()
 
 
 def expand_facts(
@@ -82,7 +102,7 @@ def expand_facts(
         except ValueError:
             continue
         before = text[last : match.start()]
-        so_far = "".join([*pieces, before]).rstrip()
+        so_far = (before.rstrip() or "".join(pieces[-2:]).rstrip()) if pieces else before.rstrip()
         if capitalise and written and (not so_far or so_far[-1] in ".!?"):
             # "More than 40,000 …": a figure that opens a sentence takes its capital.
             written = written[0].upper() + written[1:]

@@ -184,7 +184,11 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
     labels, measures, bad = {}, {}, []
     for key, value in data["figures"].items():
         # A label, or { label = "…", measure = "家" } for a value shown with its measure word.
-        if isinstance(value, dict) and set(value) <= {"label", "measure"} and all(isinstance(v, str) for v in value.values()):
+        if (
+            isinstance(value, dict)
+            and set(value) <= {"label", "measure"}
+            and all(isinstance(v, str) for v in value.values())
+        ):
             value, measure = value.get("label", ""), value.get("measure", "").strip()
             if measure:
                 measures[key] = measure

@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from microsite.load.facts import DURATION_UNITS, QUALIFIERS
 from microsite.load.schema import Field, check_table
 from microsite.load.tomlio import key_lines, line_of_key, line_of_table, read_toml
+from microsite.options import check_base_url
 from microsite.problems import ContentError, Problem
 
 TEXT = (str,)
@@ -203,14 +204,6 @@ def is_placeholder_url(url: str) -> bool:
 def with_base_url(settings: Settings, url: str) -> Settings:
     """Return the settings with another public address (the --base-url option)."""
     return replace(settings, base_url=url if url.endswith("/") else url + "/", base_url_line=None)
-
-
-def check_base_url(url: str) -> str:
-    """Return why `url` cannot be a site's public address, or ''."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        return f"{url!r} is not a full public address such as https://news.example.gov/releases/"
-    return ""
 
 
 def _read_language(code: str, table, path: Path, text: str) -> tuple[Language | None, list[Problem]]:
