@@ -1,4 +1,4 @@
-"""`python build.py serve`: a real server process over a temporary project."""
+"""`python build.py serve`: a real server process over a fixture project."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import edit, tree_digest
+from .conftest import edit, fixture_project, tree_digest
 
 TIMEOUT = 10.0
 
@@ -84,16 +84,28 @@ class Running:
                 self.process.wait()
 
 
+def line_of(path: Path, text: str) -> int:
+    """Return the number of the first line of a file that contains `text`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
 @pytest.fixture
-def server(project: Path):
-    running = Running(project, free_port())
+def minimal(tmp_path: Path) -> Path:
+    """A private copy of the engine and the minimal fixture project."""
+    return fixture_project(tmp_path / "project", "minimal")
+
+
+@pytest.fixture
+def server(minimal: Path):
+    running = Running(minimal, free_port())
     yield running
     running.stop()
 
 
-def test_serve_prints_the_address_of_each_language(project: Path):
+def test_serve_prints_the_address_of_each_language(minimal: Path):
     port = free_port()
-    running = Running(project, port)
+    running = Running(minimal, port)
     printed = running.output()
     assert f"Preview at http://127.0.0.1:{port}/" in printed
     assert f"English: http://127.0.0.1:{port}/en/" in printed
@@ -133,27 +145,27 @@ def test_served_pages_carry_the_reload_script_but_files_do_not(server: Running):
 
 
 def test_saved_section_is_served_after_the_rebuild(server: Running):
-    edit(server.project, "content/zh-hans/03-talent-finance.md", "人才市场", "人才服务大市场")
-    wait_for(lambda: "人才服务大市场" in fetch(server.base + "zh-hans/")[1], "the new Chinese text")
-    assert "人才服务大市场" in (server.project / "site/zh-hans/index.html").read_text(encoding="utf-8")
+    edit(server.project, "content/zh-hans/02-firms.md", "企业纷纷入驻", "企业陆续入驻")
+    wait_for(lambda: "企业陆续入驻" in fetch(server.base + "zh-hans/")[1], "the new Chinese text")
 
 
 def test_bad_edit_shows_the_error_and_fixing_it_restores_the_page(server: Running):
     site = server.project / "site"
     before = tree_digest(site)
-    edit(server.project, "content/en/01-overview.md", "[[high_tech_firms]]", "[[high_tech_firmz]]")
+    line = line_of(server.project / "content/en/02-firms.md", "[[park_firms]]")
+    edit(server.project, "content/en/02-firms.md", "[[park_firms]]", "[[park_firmz]]")
     _status, html = wait_for(lambda: (r := fetch(server.base + "en/"))[0] == 500 and r, "the error page")
-    assert "content/en/01-overview.md:8" in html
-    assert "unknown fact `high_tech_firmz`" in html
+    assert f"content/en/02-firms.md:{line}" in html
+    assert "unknown fact `park_firmz`" in html
     assert "livereload.js" in html  # so that the fix reloads it
     assert tree_digest(site) == before
-    edit(server.project, "content/en/01-overview.md", "[[high_tech_firmz]]", "[[high_tech_firms]]")
+    edit(server.project, "content/en/02-firms.md", "[[park_firmz]]", "[[park_firms]]")
     _status, html = wait_for(
         lambda: (r := fetch(server.base + "en/"))[0] == 200 and r, "the page to come back"
     )
-    assert "490 high-tech enterprises" in parse_text(html)
+    assert "So far 36 firms have moved in" in parse_text(html)
     printed = server.output()
-    assert "content/en/01-overview.md:8: error: unknown fact `high_tech_firmz`" in printed
+    assert f"content/en/02-firms.md:{line}: error: unknown fact `park_firmz`" in printed
 
 
 def parse_text(html: str) -> str:
@@ -163,16 +175,17 @@ def parse_text(html: str) -> str:
 
 
 def test_server_survives_a_broken_template(server: Running):
+    line = line_of(server.project / "templates/release.html", '{{ _("Key figures") }}')
     edit(server.project, "templates/release.html", '{{ _("Key figures") }}', '{{ _("Key figures") }')
     _status, html = wait_for(lambda: (r := fetch(server.base + "zh-hans/"))[0] == 500 and r, "the error page")
-    assert "templates/release.html:25" in html
+    assert f"templates/release.html:{line}" in html
     edit(server.project, "templates/release.html", '{{ _("Key figures") }', '{{ _("Key figures") }}')
     wait_for(lambda: fetch(server.base + "zh-hans/")[0] == 200, "the page to come back")
 
 
 def test_one_section_change_renders_only_its_language(server: Running):
-    edit(server.project, "content/zh-hans/02-industry.md", "光伏巨头", "光伏龙头")
-    wait_for(lambda: "光伏龙头" in fetch(server.base + "zh-hans/")[1], "the rebuild")
+    edit(server.project, "content/zh-hans/02-firms.md", "企业纷纷入驻", "企业陆续入驻")
+    wait_for(lambda: "企业陆续入驻" in fetch(server.base + "zh-hans/")[1], "the rebuild")
     printed = server.output()
     assert "Rendered zh-hans/index.html in" in printed
 
@@ -181,25 +194,25 @@ def test_review_page_shows_both_languages_facts_and_unverified_names(server: Run
     status, html = fetch(server.base + "_review/")
     assert status == 200
     soup = __import__("bs4").BeautifulSoup(html, "html.parser")
-    pair = soup.find(id="review-sensecraft").find_parent("section")
+    pair = soup.find(id="review-opening").find_parent("section")
     columns = pair.find_all("div", recursive=False)
     assert [c["lang"] for c in columns[:2]] == ["en", "zh-Hans"]
-    assert "Luo Yan" in [m.get_text() for m in columns[1].select("mark.unverified")]
+    assert "Zhou Ming" in [m.get_text() for m in columns[1].select("mark.unverified")]
     rows = {r.th.get_text(): [td.get_text() for td in r.find_all("td")] for r in pair.select("tbody tr")}
-    assert rows["sensor_cost_cut"] == ["20 percent", "20%"]
+    assert rows["park_buildings"] == ["four", "4"]
     stylesheet = soup.find("link", rel="stylesheet")["href"]
     assert fetch(server.base.rstrip("/") + stylesheet)[0] == 200
     assert not (server.project / "site" / "_review").exists()
 
 
 def test_review_page_lists_a_missing_translation(server: Running):
-    (server.project / "content/zh-hans/04-action-plan.md").unlink()
+    (server.project / "content/zh-hans/02-firms.md").unlink()
 
     def shows_missing():
         return "Missing in 简体中文" in fetch(server.base + "_review/")[1]
 
     wait_for(shows_missing, "the review page to show the missing section")
-    assert "section `action-plan` has no 简体中文 translation" in fetch(server.base + "_review/")[1]
+    assert "section `firms` has no 简体中文 translation" in fetch(server.base + "_review/")[1]
 
 
 def test_browser_is_told_to_reload_after_a_save(server: Running):
@@ -214,23 +227,23 @@ def test_browser_is_told_to_reload_after_a_save(server: Running):
         await connection.read_message()  # the server's hello
         await connection.write_message(json.dumps({"command": "info", "url": server.base + "en/"}))
         await asyncio.sleep(0.1)
-        edit(server.project, "content/en/02-industry.md", "solar giant", "solar leader")
+        edit(server.project, "content/en/02-firms.md", "Firms moving in", "Firms move in")
         message = await asyncio.wait_for(connection.read_message(), TIMEOUT)
         connection.close()
         return json.loads(message)
 
     assert asyncio.run(wait_for_reload())["command"] == "reload"
-    assert "solar leader" in fetch(server.base + "en/")[1]
+    assert "Firms move in" in fetch(server.base + "en/")[1]
 
 
-def test_port_in_use_is_reported_without_traceback(project: Path):
+def test_port_in_use_is_reported_without_traceback(minimal: Path):
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "build.py", "serve", "--port", str(port)],
-            cwd=project,
+            cwd=minimal,
             capture_output=True,
             text=True,
             timeout=30,
@@ -240,9 +253,9 @@ def test_port_in_use_is_reported_without_traceback(project: Path):
     assert "Traceback" not in result.stderr
 
 
-def test_host_option_chooses_the_interface(project: Path):
+def test_host_option_chooses_the_interface(minimal: Path):
     port = free_port()
-    running = Running(project, port, "--host", "0.0.0.0")
+    running = Running(minimal, port, "--host", "0.0.0.0")
     try:
         addresses = listening_addresses(port)
         if not addresses:
