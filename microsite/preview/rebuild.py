@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -46,8 +47,23 @@ def build_in_memory(project: Project, cache: BuildCache, changed: set[Path]) -> 
         problem = Problem(project.root / "build.py", None, message)
         return Build(None, None, (problem,), (), time.perf_counter() - started)
     cache.end_build()
+    keep_out_of_collections()
     files = {page.path: page.content for page in pages}
     return Build(files, content, tuple(problems), tuple(rendered), time.perf_counter() - started)
+
+
+def keep_out_of_collections() -> None:
+    """Spare the kept build from garbage collection: free this build's cycles, then freeze what survived.
+
+    The cache holds the whole site, hundreds of thousands of long-lived
+    objects. A full collection walks them all holding the GIL: at 1,000
+    releases that stalls the server ~300 ms (and a rebuild as long) every few
+    rebuilds. Frozen objects are skipped; objects still free by reference
+    counting, and only cycles dropped later (an old template environment,
+    ~0.1 MB per template edit) stay.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 class Preview:

@@ -59,6 +59,11 @@ def serve(project: Project, host: str, port: int, print_problems) -> int:
             other = port + 1 if port < 65535 else port - 1
             print(f"    Another program may be using the port: try --port {other}.", file=sys.stderr)
         return 1
+    # The rebuild thread makes many short system calls (template and file
+    # stats); after each, it takes the GIL straight back, and with the
+    # default 5 ms switch interval the server's thread can wait hundreds of
+    # milliseconds for its turn. 1 ms keeps answers prompt during a rebuild.
+    sys.setswitchinterval(0.001)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how an editor stops the preview
         asyncio.run(run_preview(project, sockets, Hosts(host, port), print_problems))
     return 0
