@@ -1,4 +1,4 @@
-"""`python build.py serve`: a real server process over a temporary project."""
+"""`python build.py serve`: a real server process over a fixture project."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
-from .conftest import edit, tree_digest
+from .conftest import edit, fixture_project, run_build, tree_digest
 
 TIMEOUT = 10.0
 
@@ -26,16 +27,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str) -> tuple[int, str]:
+def request(url: str, method: str = "GET", **headers: str) -> tuple[int, dict[str, str], bytes]:
+    """Return the status, headers and body of a request (an error status is an answer too)."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
+        with urllib.request.urlopen(
+            urllib.request.Request(url, method=method, headers=headers), timeout=5
+        ) as r:
+            return r.status, dict(r.headers), r.read()
     except urllib.error.HTTPError as err:
-        return err.code, err.read().decode("utf-8")
+        return err.code, dict(err.headers), err.read()
 
 
-def wait_for(predicate, what: str):
-    deadline = time.monotonic() + TIMEOUT
+def fetch(url: str, **headers: str) -> tuple[int, str]:
+    status, _headers, body = request(url, **headers)
+    return status, body.decode("utf-8")
+
+
+def wait_for(predicate, what: str, timeout: float = TIMEOUT):
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
@@ -44,11 +53,18 @@ def wait_for(predicate, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def line_of(path: Path, text: str) -> int:
+    """Return the number of the first line of a file that contains `text`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
 class Running:
     """A preview server process, its address and what it printed so far."""
 
     def __init__(self, project: Path, port: int, *extra: str):
         self.project = project
+        self.port = port
         self.base = f"http://127.0.0.1:{port}/"
         self.process = subprocess.Popen(
             [sys.executable, "build.py", "serve", "--port", str(port), *extra],
@@ -58,8 +74,7 @@ class Running:
             text=True,
             encoding="utf-8",
         )
-        self.lines: list[str] = []
-        wait_for(lambda: self._ready(), "the preview server to answer")
+        wait_for(lambda: self._ready(), "the preview server to answer", timeout=30)
 
     def _ready(self) -> bool:
         if self.process.poll() is not None:
@@ -84,17 +99,38 @@ class Running:
                 self.process.wait()
 
 
+async def connect_browser(base: str, **headers: str):
+    """Open the live-reload socket as livereload.js does: hello, then info."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    url = base.replace("http", "ws") + "livereload"
+    connection = await websocket_connect(HTTPRequest(url, headers=headers))
+    await connection.write_message(
+        json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+    )
+    await connection.read_message()  # the server's hello
+    await connection.write_message(json.dumps({"command": "info", "url": base + "en/"}))
+    await asyncio.sleep(0.1)
+    return connection
+
+
 @pytest.fixture
-def server(project: Path):
-    running = Running(project, free_port())
+def minimal(tmp_path: Path) -> Path:
+    """A private copy of the engine and the minimal fixture project."""
+    return fixture_project(tmp_path / "project", "minimal")
+
+
+@pytest.fixture
+def server(minimal: Path):
+    running = Running(minimal, free_port())
     yield running
     running.stop()
 
 
-def test_serve_prints_the_address_of_each_language(project: Path):
+def test_serve_prints_the_address_of_each_language(minimal: Path):
     port = free_port()
-    running = Running(project, port)
-    printed = running.output()
+    printed = Running(minimal, port).output()
     assert f"Preview at http://127.0.0.1:{port}/" in printed
     assert f"English: http://127.0.0.1:{port}/en/" in printed
     assert f"简体中文: http://127.0.0.1:{port}/zh-hans/" in printed
@@ -118,131 +154,15 @@ def listening_addresses(port: int) -> set[str]:
 
 
 def test_serve_listens_on_loopback_only_by_default(server: Running):
-    port = int(server.base.rsplit(":", 1)[1].strip("/"))
-    addresses = listening_addresses(port)
+    addresses = listening_addresses(server.port)
     if not addresses:
         pytest.skip("no /proc/net/tcp on this system")
     assert addresses == {"0100007F"}  # 127.0.0.1, and not 0.0.0.0 or ::
 
 
-def test_served_pages_carry_the_reload_script_but_files_do_not(server: Running):
-    status, html = fetch(server.base + "en/")
-    assert status == 200 and "livereload.js" in html
-    for page in ("index.html", "en/index.html", "zh-hans/index.html"):
-        assert "livereload" not in (server.project / "site" / page).read_text(encoding="utf-8")
-
-
-def test_saved_section_is_served_after_the_rebuild(server: Running):
-    edit(server.project, "content/zh-hans/03-talent-finance.md", "人才市场", "人才服务大市场")
-    wait_for(lambda: "人才服务大市场" in fetch(server.base + "zh-hans/")[1], "the new Chinese text")
-    assert "人才服务大市场" in (server.project / "site/zh-hans/index.html").read_text(encoding="utf-8")
-
-
-def test_bad_edit_shows_the_error_and_fixing_it_restores_the_page(server: Running):
-    site = server.project / "site"
-    before = tree_digest(site)
-    edit(server.project, "content/en/01-overview.md", "[[high_tech_firms]]", "[[high_tech_firmz]]")
-    _status, html = wait_for(lambda: (r := fetch(server.base + "en/"))[0] == 500 and r, "the error page")
-    assert "content/en/01-overview.md:8" in html
-    assert "unknown fact `high_tech_firmz`" in html
-    assert "livereload.js" in html  # so that the fix reloads it
-    assert tree_digest(site) == before
-    edit(server.project, "content/en/01-overview.md", "[[high_tech_firmz]]", "[[high_tech_firms]]")
-    _status, html = wait_for(
-        lambda: (r := fetch(server.base + "en/"))[0] == 200 and r, "the page to come back"
-    )
-    assert "490 high-tech enterprises" in parse_text(html)
-    printed = server.output()
-    assert "content/en/01-overview.md:8: error: unknown fact `high_tech_firmz`" in printed
-
-
-def parse_text(html: str) -> str:
-    from bs4 import BeautifulSoup
-
-    return BeautifulSoup(html, "html.parser").get_text()
-
-
-def test_server_survives_a_broken_template(server: Running):
-    edit(server.project, "templates/release.html", '{{ _("Key figures") }}', '{{ _("Key figures") }')
-    _status, html = wait_for(lambda: (r := fetch(server.base + "zh-hans/"))[0] == 500 and r, "the error page")
-    assert "templates/release.html:25" in html
-    edit(server.project, "templates/release.html", '{{ _("Key figures") }', '{{ _("Key figures") }}')
-    wait_for(lambda: fetch(server.base + "zh-hans/")[0] == 200, "the page to come back")
-
-
-def test_one_section_change_renders_only_its_language(server: Running):
-    edit(server.project, "content/zh-hans/02-industry.md", "光伏巨头", "光伏龙头")
-    wait_for(lambda: "光伏龙头" in fetch(server.base + "zh-hans/")[1], "the rebuild")
-    printed = server.output()
-    assert "Rendered zh-hans/index.html in" in printed
-
-
-def test_review_page_shows_both_languages_facts_and_unverified_names(server: Running):
-    status, html = fetch(server.base + "_review/")
-    assert status == 200
-    soup = __import__("bs4").BeautifulSoup(html, "html.parser")
-    pair = soup.find(id="review-sensecraft").find_parent("section")
-    columns = pair.find_all("div", recursive=False)
-    assert [c["lang"] for c in columns[:2]] == ["en", "zh-Hans"]
-    assert "Luo Yan" in [m.get_text() for m in columns[1].select("mark.unverified")]
-    rows = {r.th.get_text(): [td.get_text() for td in r.find_all("td")] for r in pair.select("tbody tr")}
-    assert rows["sensor_cost_cut"] == ["20 percent", "20%"]
-    stylesheet = soup.find("link", rel="stylesheet")["href"]
-    assert fetch(server.base.rstrip("/") + stylesheet)[0] == 200
-    assert not (server.project / "site" / "_review").exists()
-
-
-def test_review_page_lists_a_missing_translation(server: Running):
-    (server.project / "content/zh-hans/04-action-plan.md").unlink()
-
-    def shows_missing():
-        return "Missing in 简体中文" in fetch(server.base + "_review/")[1]
-
-    wait_for(shows_missing, "the review page to show the missing section")
-    assert "section `action-plan` has no 简体中文 translation" in fetch(server.base + "_review/")[1]
-
-
-def test_browser_is_told_to_reload_after_a_save(server: Running):
-    from tornado.websocket import websocket_connect
-
-    async def wait_for_reload():
-        socket_url = server.base.replace("http", "ws") + "livereload"
-        connection = await websocket_connect(socket_url)
-        await connection.write_message(
-            json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
-        )
-        await connection.read_message()  # the server's hello
-        await connection.write_message(json.dumps({"command": "info", "url": server.base + "en/"}))
-        await asyncio.sleep(0.1)
-        edit(server.project, "content/en/02-industry.md", "solar giant", "solar leader")
-        message = await asyncio.wait_for(connection.read_message(), TIMEOUT)
-        connection.close()
-        return json.loads(message)
-
-    assert asyncio.run(wait_for_reload())["command"] == "reload"
-    assert "solar leader" in fetch(server.base + "en/")[1]
-
-
-def test_port_in_use_is_reported_without_traceback(project: Path):
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        holder.listen()
-        port = holder.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "build.py", "serve", "--port", str(port)],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    assert result.returncode == 1
-    assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_host_option_chooses_the_interface(project: Path):
+def test_host_option_chooses_the_interface(minimal: Path):
     port = free_port()
-    running = Running(project, port, "--host", "0.0.0.0")
+    running = Running(minimal, port, "--host", "0.0.0.0")
     try:
         addresses = listening_addresses(port)
         if not addresses:
@@ -251,3 +171,198 @@ def test_host_option_chooses_the_interface(project: Path):
     finally:
         printed = running.output()
     assert f"Preview at http://127.0.0.1:{port}/" in printed
+
+
+def test_served_pages_carry_the_reload_script(server: Running):
+    status, html = fetch(server.base + "en/")
+    assert status == 200 and "livereload.js" in html
+
+
+def test_saved_section_is_served_after_the_rebuild(server: Running):
+    edit(server.project, "content/zh-hans/02-firms.md", "企业纷纷入驻", "企业陆续入驻")
+    wait_for(lambda: "企业陆续入驻" in fetch(server.base + "zh-hans/")[1], "the new Chinese text")
+
+
+def test_serve_writes_nothing_into_site_during_an_embargo(minimal: Path):
+    schedule = minimal / "content/schedule.toml"
+    schedule.write_text(
+        schedule.read_text(encoding="utf-8") + "embargo = 2999-01-01T00:00:00+08:00\n", encoding="utf-8"
+    )
+    running = Running(minimal, free_port())
+    try:
+        assert "Embargoed until" in fetch(running.base + "en/")[1]
+        edit(minimal, "content/en/02-firms.md", "Firms moving in", "Firms move in")
+        wait_for(lambda: "Firms move in" in fetch(running.base + "en/")[1], "the rebuild")
+    finally:
+        running.stop()
+    assert not (minimal / "site").exists()
+    assert not list(minimal.glob(".site*"))
+
+
+def test_serve_leaves_a_built_site_untouched(minimal: Path):
+    assert run_build(minimal).returncode == 0
+    site = minimal / "site"
+    (site / "en/index.html").unlink()  # by hand: the preview does not depend on site/
+    before = tree_digest(site)
+    running = Running(minimal, free_port())
+    try:
+        status, html = fetch(running.base + "en/")
+        assert status == 200 and "Firms moving in" in html
+        edit(minimal, "content/en/02-firms.md", "Firms moving in", "Firms move in")
+        wait_for(lambda: "Firms move in" in fetch(running.base + "en/")[1], "the rebuild")
+    finally:
+        running.stop()
+    assert tree_digest(site) == before
+
+
+def test_bad_edit_shows_the_error_and_fixing_it_restores_the_page(server: Running):
+    section = server.project / "content/en/02-firms.md"
+    line = line_of(section, "[[park_firms]]")
+    edit(server.project, "content/en/02-firms.md", "[[park_firms]]", "[[park_firmz]]")
+    _status, html = wait_for(lambda: (r := fetch(server.base + "en/"))[0] == 500 and r, "the error page")
+    assert f"content/en/02-firms.md:{line}" in html
+    assert "unknown fact `park_firmz`" in html
+    assert "livereload.js" in html  # so that the fix reloads it
+    edit(server.project, "content/en/02-firms.md", "[[park_firmz]]", "[[park_firms]]")
+    _status, html = wait_for(
+        lambda: (r := fetch(server.base + "en/"))[0] == 200 and r, "the page to come back"
+    )
+    assert "So far 36 firms have moved in" in BeautifulSoup(html, "html.parser").get_text()
+    printed = server.output()
+    assert f"content/en/02-firms.md:{line}: error: unknown fact `park_firmz`" in printed
+    assert "Build failed" in printed
+
+
+def test_server_survives_a_broken_template(server: Running):
+    template = server.project / "templates/release.html"
+    line = line_of(template, '{{ _("Key figures") }}')
+    edit(server.project, "templates/release.html", '{{ _("Key figures") }}', '{{ _("Key figures") }')
+    _status, html = wait_for(lambda: (r := fetch(server.base + "zh-hans/"))[0] == 500 and r, "the error page")
+    assert f"templates/release.html:{line}" in html
+    edit(server.project, "templates/release.html", '{{ _("Key figures") }', '{{ _("Key figures") }}')
+    wait_for(lambda: fetch(server.base + "zh-hans/")[0] == 200, "the page to come back")
+
+
+def test_one_section_change_renders_only_its_language(server: Running):
+    edit(server.project, "content/zh-hans/02-firms.md", "企业纷纷入驻", "企业陆续入驻")
+    wait_for(lambda: "企业陆续入驻" in fetch(server.base + "zh-hans/")[1], "the rebuild")
+    printed = server.output()
+    assert "Rendered zh-hans/index.html in" in printed
+
+
+def test_only_new_warnings_are_printed_on_each_rebuild(server: Running):
+    # A translation that no longer says which English it was made from is a warning.
+    edit(server.project, "content/zh-hans/02-firms.md", 'translated_from = "2b49b19f12"\n', "")
+    wait_for(
+        lambda: "does not say which English version" in fetch(server.base + "_review/")[1],
+        "the first rebuild",
+    )
+    edit(server.project, "content/zh-hans/02-firms.md", "企业纷纷入驻", "企业陆续入驻")
+    wait_for(lambda: "企业陆续入驻" in fetch(server.base + "zh-hans/")[1], "the second rebuild")
+    printed = server.output()
+    assert printed.count("does not say which English version it was made from") == 1
+    assert "(1 earlier warnings still stand: python build.py check lists them all.)" in printed
+
+
+def test_review_page_shows_both_languages_facts_and_unverified_names(server: Running):
+    status, html = fetch(server.base + "_review/")
+    assert status == 200
+    soup = BeautifulSoup(html, "html.parser")
+    pair = soup.find(id="review-opening").find_parent("section")
+    columns = pair.find_all("div", recursive=False)
+    assert [c["lang"] for c in columns[:2]] == ["en", "zh-Hans"]
+    assert "Zhou Ming" in [m.get_text() for m in columns[1].select("mark.unverified")]
+    rows = {r.th.get_text(): [td.get_text() for td in r.find_all("td")] for r in pair.select("tbody tr")}
+    assert rows["park_buildings"] == ["four", "4"]
+    stylesheet = soup.find("link", rel="stylesheet")["href"]
+    assert fetch(server.base.rstrip("/") + stylesheet)[0] == 200
+
+
+def test_review_page_lists_a_missing_translation(server: Running):
+    (server.project / "content/zh-hans/02-firms.md").unlink()
+
+    def shows_missing():
+        return "Missing in 简体中文" in fetch(server.base + "_review/")[1]
+
+    wait_for(shows_missing, "the review page to show the missing section")
+    assert "section `firms` has no 简体中文 translation" in fetch(server.base + "_review/")[1]
+
+
+def test_browser_is_told_to_reload_after_a_save(server: Running):
+    async def wait_for_reload():
+        connection = await connect_browser(server.base)
+        edit(server.project, "content/en/02-firms.md", "Firms moving in", "Firms move in")
+        message = await asyncio.wait_for(connection.read_message(), TIMEOUT)
+        # The new page is in place when the browser is told to reload.
+        page = fetch(server.base + "en/")[1]
+        connection.close()
+        return json.loads(message), page
+
+    message, page = asyncio.run(wait_for_reload())
+    assert message["command"] == "reload"
+    assert "Firms move in" in page
+
+
+def test_unknown_address_gets_the_sites_404_page(server: Running):
+    site_404 = fetch(server.base + "404.html")[1]
+    status, html = fetch(server.base + "en/no-such-page/")
+    assert status == 404
+    assert html == site_404
+    assert "This page does not exist." in html
+
+
+def test_folder_without_slash_is_redirected(server: Running):
+    status, html = fetch(server.base + "en")  # urllib follows the redirect
+    assert status == 200 and "Firms moving in" in html
+
+
+def test_head_reports_the_length_get_sends(server: Running):
+    for path in ("", "en/", "en/no-such-page", "404.html", "favicon.ico"):
+        got_status, got, body = request(server.base + path)
+        head_status, head, empty = request(server.base + path, method="HEAD")
+        assert head_status == got_status, path
+        assert head["Content-Length"] == got["Content-Length"] == str(len(body)), path
+        assert head["Content-Type"] == got["Content-Type"], path
+        assert empty == b"", path
+
+
+def test_invalid_path_is_a_quiet_400(server: Running):
+    for path in ("%00", "en/%00index.html", "en/%2e%2e/%2e%2e/build.py", "en%5cindex.html", "en/%ff"):
+        assert fetch(server.base + path) == (400, "400: Bad Request\n"), path
+    assert fetch(server.base + "en/")[0] == 200
+    printed = server.output()
+    assert "Traceback" not in printed and "Bad Request" not in printed and "Invalid" not in printed
+
+
+def test_port_in_use_is_reported_at_once_without_building(minimal: Path):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "build.py", "serve", "--port", str(port)],
+            cwd=minimal,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 1
+    assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert f"try --port {port + 1}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Rendered" not in result.stdout  # nothing was built before the port was found busy
+    assert not (minimal / "site").exists()
+
+
+@pytest.mark.parametrize("port", ["0", "99999", "65536", "-1"])
+def test_port_out_of_range_is_a_usage_error(minimal: Path, port: str):
+    result = subprocess.run(
+        [sys.executable, "build.py", "serve", "--port", port],
+        cwd=minimal,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert f"error: --port must be a number from 1 to 65535, not {port}" in result.stderr
+    assert result.stdout == ""

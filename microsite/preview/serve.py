@@ -1,194 +1,346 @@
-"""`python build.py serve`: build, serve site/ with live reload, rebuild on save."""
+"""`python build.py serve`: build in memory, serve with live reload, rebuild on every save.
+
+The server is a small Tornado application rather than livereload's Server:
+that one serves a folder from disk, answers any Host and Origin, offers
+/forcereload to any web page, and binds only after the first build. From
+livereload the preview keeps its browser script and protocol.
+"""
 
 from __future__ import annotations
 
-import logging
+import asyncio
+import contextlib
+import errno
+import ipaddress
+import json
+import mimetypes
 import sys
-import time
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado import web
+from tornado.httpserver import HTTPServer
+from tornado.httputil import responses
+from tornado.netutil import bind_sockets
+from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from microsite.cache import BuildCache
-from microsite.pipeline import BuildOptions, BuildResult, build_site
+from microsite.preview.rebuild import Build, Preview
 from microsite.preview.review import render_error_page, render_review_page
-from microsite.preview.watch import SourceWatcher
-from microsite.problems import ContentError, Problem
+from microsite.preview.watch import watch_sources
+from microsite.problems import NOTICE
 from microsite.project import Project
 
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+EVERY_INTERFACE = ("", "0.0.0.0", "::")
+RELOAD = json.dumps({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
+HELLO = json.dumps(
+    {
+        "command": "hello",
+        "protocols": ["http://livereload.com/protocols/official-7"],
+        "serverName": "microsite-preview",
+    }
+)
 
-class Preview:
-    """The preview's state: the build cache, the last good build and the last failure."""
 
-    def __init__(self, project: Project, out: Path, report):
-        self.project = project
-        self.out = out
-        self.report = report
-        self.cache = BuildCache(watched=True)
-        self.result: BuildResult | None = None
-        self.failure: list[Problem] | None = None
-        self.shown: set[tuple] = set()
+def serve(project: Project, host: str, port: int, print_problems) -> int:
+    """Build, then serve from memory with live reload until interrupted; return the exit status."""
+    if not 1 <= port <= 65535:
+        print(f"build.py serve: error: --port must be a number from 1 to 65535, not {port}", file=sys.stderr)
+        return 2
+    try:
+        # Listen before building: a busy port is reported at once, not after a long build.
+        sockets = bind_sockets(port, address=host or None)
+    except OSError as err:
+        print(f"error: cannot listen on {host}:{port}: {err.strerror or err}", file=sys.stderr)
+        if err.errno == errno.EADDRINUSE:
+            other = port + 1 if port < 65535 else port - 1
+            print(f"    Another program may be using the port: try --port {other}.", file=sys.stderr)
+        return 1
+    # The rebuild thread makes many short system calls (template and file
+    # stats); after each, it takes the GIL straight back, and with the
+    # default 5 ms switch interval the server's thread can wait hundreds of
+    # milliseconds for its turn. 1 ms keeps answers prompt during a rebuild.
+    sys.setswitchinterval(0.001)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how an editor stops the preview
+        asyncio.run(run_preview(project, sockets, Hosts(host, port), print_problems))
+    return 0
 
-    def rebuild(self, changed: set[Path] | None = None) -> None:
-        """Build again; on failure keep the last good site and remember why."""
-        started = time.perf_counter()
-        if changed:
-            self.cache.forget(changed)
+
+@dataclass(frozen=True)
+class Hosts:
+    """The addresses the preview answers to: this computer's names, and the --host given."""
+
+    host: str
+    port: int
+
+    def allow(self, netloc: str) -> bool:
+        """Tell whether a Host header (or an Origin's host) names this preview.
+
+        Refusing other names defeats DNS rebinding: a web page whose name was
+        re-pointed to 127.0.0.1 could otherwise read the embargoed pages.
+        """
         try:
-            # Editors preview embargoed releases too; those pages say so.
-            self.result = build_site(self.project, self.out, self.cache, BuildOptions(preview=True))
-            self.failure = None
-        except ContentError as err:
-            self.failure = err.problems
-        except Exception as err:
-            self.failure = [
-                Problem(
-                    self.project.root / "build.py",
-                    None,
-                    f"internal error: {type(err).__name__}: {err} (a bug in the generator, not in your content)",
-                )
-            ]
-        self.report(self, time.perf_counter() - started)
-
-    def error_page(self) -> str:
-        """Return the page shown instead of the site while the build fails."""
-        return render_error_page(self.failure or [], self.project.root)
+            parts = urlsplit("//" + netloc)
+            name, port = parts.hostname, parts.port or 80
+        except ValueError:
+            return False
+        if not name or port != self.port:
+            return False
+        if name in LOOPBACK_NAMES or name == self.host.lower().strip("[]"):
+            return True
+        # Listening on every interface, the preview is reached by this
+        # computer's addresses; an address typed as numbers cannot be re-pointed.
+        return self.host in EVERY_INTERFACE and _is_address(name)
 
 
-class PreviewStaticHandler(StaticFileHandler):
-    """Serve site/, or the error page in place of any page while the build fails."""
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
-    def initialize(self, preview: Preview, **kwargs):
-        self.preview = preview
-        super().initialize(**kwargs)
 
-    async def get(self, path: str, include_body: bool = True):
-        if self.preview.failure is not None and _is_page(path):
-            self.set_status(500)
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.set_header("Cache-Control", "no-store")
-            self.finish(self.preview.error_page())
+async def run_preview(project: Project, sockets, hosts: Hosts, print_problems) -> None:
+    """Serve, watch and rebuild until cancelled (by Ctrl+C)."""
+    browsers: set[ReloadSocket] = set()
+    shown: set[tuple] = set()
+
+    def on_built(build: Build, before: dict[str, bytes], more_queued: bool) -> None:
+        if not more_queued:
+            reload_browsers(browsers)
+        report(build, before, shown, project.root, print_problems)
+
+    preview = Preview(project, on_built)
+    server = HTTPServer(make_app(preview, hosts, browsers))
+    server.add_sockets(sockets)
+    stop = asyncio.Event()
+    folders = [project.content, project.templates, project.locales]
+    watching = asyncio.create_task(watch_sources(folders, preview.request, stop))
+    try:
+        await asyncio.sleep(0)  # the watcher starts before the first build reads the sources
+        preview.request(set())
+        await preview.ready.wait()
+        print_addresses(preview, hosts)
+        await asyncio.Event().wait()
+    finally:
+        stop.set()
+        server.stop()
+        await watching
+
+
+def make_app(preview: Preview, hosts: Hosts, browsers: set) -> web.Application:
+    """Return the preview's web application: the pages, the review page and live reload."""
+    script = files("livereload").joinpath("vendors/livereload.js").read_bytes()
+    return web.Application(
+        [
+            (r"/livereload", ReloadSocket),
+            (r"/livereload\.js", ScriptHandler, {"script": script}),
+            (r"/_review/?", ReviewHandler),
+            (r"/_review/([a-z0-9-]+)/?", ReviewHandler),
+            (r"/(.*)", PageHandler),
+        ],
+        preview=preview,
+        hosts=hosts,
+        browsers=browsers,
+        # The terminal is for the editor's build messages, not a request log.
+        log_function=lambda _handler: None,
+    )
+
+
+class Guarded:
+    """What every handler of the preview does: refuse other hosts, fail quietly and in plain text."""
+
+    def prepare(self) -> None:
+        hosts = self.settings["hosts"]
+        if not hosts.allow(self.request.headers.get("Host", "")):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(
+                f"403: this preview answers only at its own address, such as http://127.0.0.1:{hosts.port}/\n"
+            )
+
+    def write_error(self, status_code: int, **_kwargs) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code}: {responses.get(status_code, 'Error')}\n")
+
+    def log_exception(self, kind, value, _traceback) -> None:
+        if isinstance(value, web.HTTPError):
+            return  # answered with its status; nothing for the terminal
+        print(
+            f"internal error in the preview server: {kind.__name__}: {value} (a bug in the generator)",
+            file=sys.stderr,
+        )
+
+
+class PageHandler(Guarded, web.RequestHandler):
+    """Serve the last good pages from memory, or the error page in place of any page while the build fails."""
+
+    async def get(self, path: str) -> None:
+        preview = self.settings["preview"]
+        await preview.ready.wait()
+        if not is_valid_path(path):
+            raise web.HTTPError(400)
+        if preview.failure is not None and _is_page(path):
+            page = render_error_page(list(preview.failure), preview.project.root)
+            self.send(500, "error.html", page.encode(), cache="no-store")
             return
-        await super().get(path, include_body)
+        name = path + "index.html" if path == "" or path.endswith("/") else path
+        if name in preview.pages:
+            self.send(200, name, preview.pages[name])
+        elif f"{name}/index.html" in preview.pages:
+            self.redirect(f"/{name}/")
+        elif "404.html" in preview.pages:
+            self.send(404, "404.html", preview.pages["404.html"])
+        else:
+            raise web.HTTPError(404)
+
+    head = get  # the same headers, Content-Length included; Tornado leaves out the body
+
+    def send(self, status: int, name: str, body: bytes, cache: str = "no-cache") -> None:
+        """Answer with a file's bytes, the live-reload script added to HTML."""
+        kind = content_type(name)
+        if kind.startswith("text/html"):
+            body = with_reload_script(body, self.settings["hosts"].port)
+        self.set_status(status)
+        self.set_header("Content-Type", kind)
+        self.set_header("Cache-Control", cache)
+        self.finish(body)
 
 
-class ReviewHandler(web.RequestHandler):
+class ReviewHandler(Guarded, web.RequestHandler):
     """Serve /_review/ and /_review/SLUG/: every section beside its translation."""
 
-    def initialize(self, preview: Preview):
-        self.preview = preview
-
-    def get(self, slug: str = ""):
+    async def get(self, slug: str = "") -> None:
+        preview = self.settings["preview"]
+        await preview.ready.wait()
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        if self.preview.failure is not None or self.preview.result is None:
+        port = self.settings["hosts"].port
+        if preview.failure is not None or preview.content is None:
             self.set_status(500)
-            self.finish(self.preview.error_page())
+            page = render_error_page(list(preview.failure or ()), preview.project.root)
+            self.finish(with_reload_script(page.encode(), port))
             return
-        result = self.preview.result
+        # A cache of its own: the build's cache belongs to the rebuild thread.
         page = render_review_page(
-            result.content,
-            slug.strip("/"),
-            list(result.problems),
-            self.preview.project.root,
-            self.preview.cache,
+            preview.content, slug.strip("/"), list(preview.problems), preview.project.root, BuildCache()
         )
         if page is None:
             raise web.HTTPError(404)
-        self.finish(page)
+        self.finish(with_reload_script(page.encode(), port))
 
 
-class PreviewServer(Server):
-    """livereload's server with the preview's own handlers and quiet logging."""
+class ScriptHandler(Guarded, web.RequestHandler):
+    """Serve livereload's browser script."""
 
-    def __init__(self, preview: Preview, watcher: SourceWatcher):
-        super().__init__(watcher=watcher)
-        self.preview = preview
+    def initialize(self, script: bytes) -> None:
+        self.script = script
 
-    def get_web_handlers(self, script):
-        return [
-            (r"/_review/?", ReviewHandler, {"preview": self.preview}),
-            (r"/_review/([a-z0-9-]+)/?", ReviewHandler, {"preview": self.preview}),
-            (
-                r"/(.*)",
-                PreviewStaticHandler,
-                {"preview": self.preview, "path": str(self.preview.out), "default_filename": "index.html"},
-            ),
-        ]
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.finish(self.script)
 
-    def _setup_logging(self):
-        # livereload and Tornado log every request and reload; the terminal is
-        # for the editor's build messages (the error page's 500 included).
-        logging.getLogger("tornado.access").disabled = True
+
+class ReloadSocket(Guarded, WebSocketHandler):
+    """The live-reload protocol: greet livereload.js, then tell it to reload after each rebuild."""
+
+    def check_origin(self, origin: str) -> bool:
+        # Browsers let any page open a websocket anywhere: only the preview's own pages may.
+        return self.settings["hosts"].allow(urlsplit(origin).netloc)
+
+    def on_message(self, message) -> None:
+        try:
+            command = json.loads(message).get("command")
+        except (ValueError, AttributeError):
+            return
+        if command == "hello":
+            self.write_message(HELLO)
+        elif command == "info":
+            self.settings["browsers"].add(self)
+
+    def on_close(self) -> None:
+        self.settings["browsers"].discard(self)
+
+
+def reload_browsers(browsers: set[ReloadSocket]) -> None:
+    """Tell every connected browser to reload."""
+    for browser in list(browsers):
+        try:
+            browser.write_message(RELOAD)
+        except WebSocketClosedError:
+            browsers.discard(browser)
+
+
+def is_valid_path(path: str) -> bool:
+    """Tell whether a URL path could name a file of the site: no control characters, `\\` or `..`."""
+    return (
+        not any(ord(c) < 32 or ord(c) == 127 for c in path)
+        and "\\" not in path
+        and ".." not in path.split("/")
+    )
 
 
 def _is_page(path: str) -> bool:
     return path == "" or path.endswith("/") or path.endswith(".html") or "." not in path.rsplit("/", 1)[-1]
 
 
-def serve(project: Project, host: str, port: int, print_problems) -> int:
-    """Build, then serve with live reload until interrupted; return the exit status."""
-    out = project.site
+def content_type(name: str) -> str:
+    """Return the Content-Type of a file, with the charset for text (browsers guess wrong without it)."""
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind.endswith(("/xml", "+xml", "/json", "/javascript")):
+        kind += "; charset=utf-8"
+    return kind
 
-    def report(preview: Preview, seconds: float) -> None:
-        milliseconds = seconds * 1000
-        if preview.failure is not None:
-            print_problems([p for p in preview.failure if p.severity != "notice"], project.root)
-            print(
-                f"Build failed ({milliseconds:.0f} ms): the browser shows the problems; site/ keeps the last good pages.",
-                flush=True,
-            )
-        else:
-            result = preview.result
-            # Say what this save changed, not every standing warning again.
-            findings = [p for p in result.problems if p.severity != "notice"]
-            new = [p for p in findings if (p.path, p.line, p.message) not in preview.shown]
-            preview.shown = {(p.path, p.line, p.message) for p in findings}
-            print_problems(new, project.root)
-            if len(findings) > len(new):
-                print(
-                    f"({len(findings) - len(new)} earlier warnings still stand: python build.py check lists them all.)",
-                    flush=True,
-                )
-            rendered = ", ".join(result.rendered) or "no page"
-            written = len(result.written)
-            print(
-                f"Rendered {rendered} in {milliseconds:.0f} ms ({written} {'file' if written == 1 else 'files'} written).",
-                flush=True,
-            )
+
+def with_reload_script(html: bytes, port: int) -> bytes:
+    """Add the live-reload script before </head> (at the end if there is none)."""
+    script = b'<script src="/livereload.js?port=%d"></script>' % port
+    at = html.find(b"</head>")
+    return html[:at] + script + html[at:] if at >= 0 else html + script
+
+
+def report(build: Build, before: dict[str, bytes], shown: set[tuple], root: Path, print_problems) -> None:
+    """Print what a rebuild found (only warnings not shown before) and one summary line."""
+    milliseconds = build.seconds * 1000
+    findings = [p for p in build.problems if p.severity != NOTICE]
+    if build.pages is None:
+        print_problems(findings, root)
+        print(
+            f"Build failed ({milliseconds:.0f} ms): the browser shows the problems; the last good pages are still served.",
+            flush=True,
+        )
         sys.stderr.flush()
-
-    preview = Preview(project, out, report)
-    watcher = SourceWatcher(
-        [project.content, project.templates, project.locales], lambda changed: _on_change(preview, changed)
+        return
+    # Say what this save changed, not every standing warning again.
+    new = [p for p in findings if (p.path, p.line, p.message) not in shown]
+    shown.clear()
+    shown.update((p.path, p.line, p.message) for p in findings)
+    print_problems(new, root)
+    if len(findings) > len(new):
+        print(
+            f"({len(findings) - len(new)} earlier warnings still stand: python build.py check lists them all.)",
+            flush=True,
+        )
+    rendered = ", ".join(build.rendered) if len(build.rendered) <= 4 else f"{len(build.rendered)} pages"
+    changed = sum(before.get(path) != data for path, data in build.pages.items()) + len(
+        before.keys() - build.pages.keys()
     )
-    preview.rebuild()
-    server = PreviewServer(preview, watcher)
-    base = f"http://{_url_host(host)}:{port}/"
-    languages = preview.result.content.settings.languages if preview.result else ()
+    print(
+        f"Rendered {rendered or 'no page'} in {milliseconds:.0f} ms ({changed} {'file' if changed == 1 else 'files'} changed).",
+        flush=True,
+    )
+    sys.stderr.flush()
+
+
+def print_addresses(preview: Preview, hosts: Hosts) -> None:
+    """Print where the preview is: the front door, each language, the review page."""
+    name = "127.0.0.1" if hosts.host in EVERY_INTERFACE else hosts.host
+    base = f"http://{f'[{name}]' if ':' in name else name}:{hosts.port}/"
     print(f"Preview at {base} (Ctrl+C stops it; watching content/, templates/ and locales/)", flush=True)
-    for language in languages:
+    for language in preview.content.settings.languages if preview.content else ():
         print(f"  {language.name}: {base}{language.code}/", flush=True)
     print(f"  Review (preview only): {base}_review/", flush=True)
-    try:
-        server.serve(port=port, host=host, root=str(out), restart_delay=0, debug=False)
-    except OSError as err:
-        print(f"error: cannot listen on {host}:{port}: {err.strerror or err}", file=sys.stderr)
-        print(f"    Another program may be using the port: try --port {port + 1}.", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _on_change(preview: Preview, changed: set[Path]) -> None:
-    preview.rebuild(changed)
-    # Straight to the browsers: livereload's own path throttles reloads that
-    # come within seconds of each other.
-    LiveReloadHandler.reload_waiters()
-
-
-def _url_host(host: str) -> str:
-    if host in ("0.0.0.0", "::", ""):
-        return "127.0.0.1"
-    return f"[{host}]" if ":" in host else host
