@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def _run(site: Site, todo: list[tuple[str, Path]], jobs: int) -> list[ReleaseOut
         converters = Converters()
         return [process_release(slug, folder, site, converters) for slug, folder in todo]
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
+    # Forking copies one thread only: in a process with others (the preview's
+    # server), a lock held by one of them would stay locked in the child.
+    if "fork" in methods and threading.active_count() == 1:
         # A forked worker starts with the loaded site in its memory.
         context, start = multiprocessing.get_context("fork"), (site, None, None)
     else:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from microsite.cache import BuildCache
-from microsite.pipeline import BuildOptions, SiteContent, assemble_site
+from microsite.pipeline import Assembled, BuildOptions, assemble_site
 from microsite.problems import ContentError, Problem
 from microsite.project import Project
 
@@ -27,29 +27,33 @@ class Build:
     """What one rebuild produced: the pages if it succeeded, what it found either way."""
 
     pages: dict[str, bytes] | None  # None: the build failed, and problems say why
-    content: SiteContent | None
+    content: Assembled | None
     problems: tuple[Problem, ...]
-    rendered: tuple[str, ...]
+    rendered: tuple[str, ...]  # the releases made anew (the others came from the cache)
     seconds: float
 
 
 def build_in_memory(project: Project, cache: BuildCache, changed: set[Path]) -> Build:
-    """Forget what changed, then load, render and check the preview without writing anything."""
+    """Load, render and check the preview without writing the site anywhere.
+
+    The build cache, keyed by the content of every input, knows what
+    `changed` touched: a save re-makes only the releases it belongs to.
+    """
     started = time.perf_counter()
-    cache.forget(changed)
     try:
         # Editors preview embargoed releases too; those pages say so.
-        content, pages, rendered, problems = assemble_site(project, cache, BuildOptions(preview=True))
+        assembled = assemble_site(project, BuildOptions(preview=True), cache=cache)
+        files = {page.path: page.content for page in assembled.pages()}
     except ContentError as err:
         return Build(None, None, tuple(err.problems), (), time.perf_counter() - started)
     except Exception as err:
         message = f"internal error: {type(err).__name__}: {err} (a bug in the generator, not in your content)"
         problem = Problem(project.root / "build.py", None, message)
         return Build(None, None, (problem,), (), time.perf_counter() - started)
-    cache.end_build()
+    cache.finish()
     keep_out_of_collections()
-    files = {page.path: page.content for page in pages}
-    return Build(files, content, tuple(problems), tuple(rendered), time.perf_counter() - started)
+    made = tuple(f"{o.slug or 'main release'}" for o in assembled.releases if o.contents is not None)
+    return Build(files, assembled, assembled.problems, made, time.perf_counter() - started)
 
 
 def keep_out_of_collections() -> None:
@@ -76,9 +80,9 @@ class Preview:
     def __init__(self, project: Project, on_built: Callable[[Build, dict[str, bytes], bool], None]):
         self.project = project
         self.on_built = on_built  # called with the build, the pages before it, and whether more is queued
-        self.cache = BuildCache(watched=True)
+        self.cache = BuildCache(project.root / ".cache" / "microsite" / "preview")
         self.pages: dict[str, bytes] = {}
-        self.content: SiteContent | None = None
+        self.content: Assembled | None = None
         self.problems: tuple[Problem, ...] = ()
         self.failure: tuple[Problem, ...] | None = None
         self.ready = asyncio.Event()  # set once the first build is done

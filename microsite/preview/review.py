@@ -8,13 +8,12 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from microsite.analyse.markup import used_fact_ids
-from microsite.cache import BuildCache
-from microsite.load.facts import format_fact
+from microsite.analyse.format import format_fact
+from microsite.analyse.release import Converters, ReleaseRecord, analyse_release
 from microsite.load.glossary import Name
-from microsite.load.releases import Release
-from microsite.problems import ERROR, NOTICE, WARNING, Problem, display_path
-from microsite.render.pages import Converters, cached_section_html
+from microsite.load.releases import load_release, release_folders
+from microsite.problems import ERROR, Problem, display_path
+from microsite.report import ranked
 
 _TAG = re.compile(r"(<[^>]+>)")
 
@@ -36,70 +35,83 @@ def problem_view(problem: Problem, root: Path) -> dict:
 
 def render_error_page(problems: list[Problem], root: Path) -> str:
     """Render the page the browser shows while the site cannot be built."""
-    order = {ERROR: 0, WARNING: 1, NOTICE: 2}
-    ranked = sorted(problems, key=lambda p: (order[p.severity], display_path(p.path, root), p.line or 0))
-    errors = [problem_view(p, root) for p in ranked if p.severity == ERROR]
-    others = [problem_view(p, root) for p in ranked if p.severity != ERROR]
+    ordered, _paths = ranked(problems, root)
+    errors = [problem_view(p, root) for p in ordered if p.severity == ERROR]
+    others = [problem_view(p, root) for p in ordered if p.severity != ERROR]
     return preview_environment().get_template("error.html").render(errors=errors, others=others)
 
 
-def render_review_page(
-    content, slug: str, problems: list[Problem], root: Path, cache: BuildCache
-) -> str | None:
-    """Render the review page of one release, or None if there is no such release."""
-    release = next((r for r in content.releases if r.slug == slug), None)
+def render_review_page(assembled, slug: str, problems: list[Problem], root: Path) -> str | None:
+    """Render the review page of one release, or None if there is no such release.
+
+    The release is loaded and analysed again here (one release is quick):
+    the build keeps only its pages and findings, not every release's analysis.
+    """
+    site = assembled.site
+    folders = dict(release_folders(site.project.content))
+    if slug not in folders:
+        return None
+    release, _found = load_release(slug, folders[slug], site.settings, site.glossary, site.project.root)
     if release is None:
         return None
-    languages = content.settings.languages
-    unverified = [n for n in content.glossary if not n.verified]
-    relevant = [problem_view(p, root) for p in problems if p.severity != ERROR]
-    source = release.editions[0]
-    converters = Converters()
+    record = analyse_release(release, Converters())
+    source = release.source
+    codes = (source.language.code,)
+    waiting = [n for n in release.names if any(code not in n.verified for code, _ in n.forms[1:])]
+    relevant = [
+        problem_view(p, root) for p in problems if p.severity != ERROR and _in(p.path, release.folder, slug)
+    ]
     context = {
-        "headline": source.release.headline,
-        "stylesheet": "/" + content.assets.url("style.css"),
-        "languages": languages,
+        "headline": record.field(source.language.code, "headline"),
+        "stylesheet": "/" + site.assets.url("style.css"),
+        "languages": site.settings.languages,
         "source_name": source.language.name,
         "problems": _unique(relevant),
         "releases": [
             {
-                "href": f"/_review/{r.slug}/" if r.slug else "/_review/",
-                "label": r.slug or "main release",
-                "current": r is release,
+                "href": f"/_review/{s}/" if s else "/_review/",
+                "label": s or "main release",
+                "current": s == slug,
             }
-            for r in content.releases
+            for s in folders
         ],
-        "sections": [
-            _section_view(release, section.id, unverified, cache, converters) for section in source.sections
-        ],
+        "sections": [_section_view(record, section.id, waiting, codes) for section in source.sections],
     }
     return preview_environment().get_template("review.html").render(context)
 
 
+def _in(path: Path, folder: Path, slug: str) -> bool:
+    # The main release's folder (content/) holds the others: their findings are theirs.
+    inside = path.is_relative_to(folder)
+    return inside and (bool(slug) or not path.is_relative_to(folder / "releases"))
+
+
 def _section_view(
-    release: Release, section_id: str, unverified: list[Name], cache: BuildCache, converters
+    record: ReleaseRecord, section_id: str, waiting: list[Name], codes: tuple[str, ...]
 ) -> dict:
+    release = record.release
     facts = release.fact_map
     columns, used = [], []
     for edition in release.editions:
         language = edition.language
-        section = edition.section(section_id)
+        section = record.passage(language.code, f"section:{section_id}")
         if section is None:
             columns.append(
                 {"lang": language.html_lang, "language": language.name, "title": "(missing)", "missing": True}
             )
             continue
-        html = cached_section_html(cache, release, section, language, converters)
+        title = record.passage(language.code, f"title:{section_id}").text
+        html = _mark_names(section.analysis.html, waiting, (language.code, *codes))
         columns.append(
             {
                 "lang": language.html_lang,
                 "language": language.name,
-                "title": section.title,
+                "title": title,
                 "missing": False,
-                "html": _mark_names(html, unverified, (language.code, release.editions[0].language.code)),
+                "html": html,
             }
         )
-        used += [f for f in used_fact_ids(section) if f in facts and f not in used]
+        used += [use.fact_id for use in section.facts if use.fact_id in facts and use.fact_id not in used]
     rows = [
         {
             "id": f,

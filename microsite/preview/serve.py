@@ -26,7 +26,6 @@ from tornado.httputil import responses
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
-from microsite.cache import BuildCache
 from microsite.preview.rebuild import Build, Preview
 from microsite.preview.review import render_error_page, render_review_page
 from microsite.preview.watch import watch_sources
@@ -47,9 +46,6 @@ HELLO = json.dumps(
 
 def serve(project: Project, host: str, port: int, print_problems) -> int:
     """Build, then serve from memory with live reload until interrupted; return the exit status."""
-    if not 1 <= port <= 65535:
-        print(f"build.py serve: error: --port must be a number from 1 to 65535, not {port}", file=sys.stderr)
-        return 2
     try:
         # Listen before building: a busy port is reported at once, not after a long build.
         sockets = bind_sockets(port, address=host or None)
@@ -225,9 +221,8 @@ class ReviewHandler(Guarded, web.RequestHandler):
             page = render_error_page(list(preview.failure or ()), preview.project.root)
             self.finish(with_reload_script(page.encode(), port))
             return
-        # A cache of its own: the build's cache belongs to the rebuild thread.
         page = render_review_page(
-            preview.content, slug.strip("/"), list(preview.problems), preview.project.root, BuildCache()
+            preview.content, slug.strip("/"), list(preview.problems), preview.project.root
         )
         if page is None:
             raise web.HTTPError(404)
@@ -325,12 +320,12 @@ def report(build: Build, before: dict[str, bytes], shown: set[tuple], root: Path
             f"({len(findings) - len(new)} earlier warnings still stand: python build.py check lists them all.)",
             flush=True,
         )
-    rendered = ", ".join(build.rendered) if len(build.rendered) <= 4 else f"{len(build.rendered)} pages"
+    rendered = ", ".join(build.rendered) if len(build.rendered) <= 4 else f"{len(build.rendered)} releases"
     changed = sum(before.get(path) != data for path, data in build.pages.items()) + len(
         before.keys() - build.pages.keys()
     )
     print(
-        f"Rendered {rendered or 'no page'} in {milliseconds:.0f} ms ({changed} {'file' if changed == 1 else 'files'} changed).",
+        f"Rendered {rendered or 'no release'} in {milliseconds:.0f} ms ({changed} {'file' if changed == 1 else 'files'} changed).",
         flush=True,
     )
     sys.stderr.flush()
@@ -341,6 +336,6 @@ def print_addresses(preview: Preview, hosts: Hosts) -> None:
     name = "127.0.0.1" if hosts.host in EVERY_INTERFACE else hosts.host
     base = f"http://{f'[{name}]' if ':' in name else name}:{hosts.port}/"
     print(f"Preview at {base} (Ctrl+C stops it; watching content/, templates/ and locales/)", flush=True)
-    for language in preview.content.settings.languages if preview.content else ():
+    for language in preview.content.site.settings.languages if preview.content else ():
         print(f"  {language.name}: {base}{language.code}/", flush=True)
     print(f"  Review (preview only): {base}_review/", flush=True)
