@@ -14,6 +14,7 @@ the digest it had.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -29,6 +30,7 @@ FORMAT = 1
 _LIBRARIES = ("jinja2", "markupsafe", "markdown", "babel")
 
 
+@functools.lru_cache(maxsize=1)
 def generator_version() -> str:
     """Return a digest of the generator's own code and of the libraries that shape its output."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
@@ -58,28 +60,57 @@ class FileDigests:
     def __init__(self, path: Path | None):
         self.path = path
         self.known: dict[str, tuple[int, int, int, str]] = {}
+        self.folders: dict[str, tuple[list[str], list[str]]] = {}  # walked this run: subfolders, files
+        self.seen: dict[str, str] = {}  # digests worked out this run
         self.changed = False
         if path is not None:
             self.known = _load(path) or {}
 
-    def digest(self, path: Path) -> str:
+    def digest(self, path: str | Path) -> str:
         """Return a digest of the file's bytes ("-" for a file that cannot be read)."""
         name = str(path)
+        seen = self.seen.get(name)
+        if seen is not None:
+            return seen  # asked twice in one run: the fingerprint, then a release's key
         try:
-            stat = os.stat(path)
+            stat = os.stat(name)
         except OSError:
             return "-"
         signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
         kept = self.known.get(name)
         if kept is not None and kept[:3] == signature:
+            self.seen[name] = kept[3]
             return kept[3]
         try:
-            value = hashlib.sha256(path.read_bytes()).hexdigest()
+            with open(name, "rb") as stream:
+                value = hashlib.sha256(stream.read()).hexdigest()
         except OSError:
             return "-"
         self.known[name] = (*signature, value)
+        self.seen[name] = value
         self.changed = True
         return value
+
+    def new_run(self) -> None:
+        """Forget what this run saw (for a process that builds again and again: the preview)."""
+        self.seen.clear()
+        self.folders.clear()
+
+    def tree(self, folder: str | Path) -> list[str]:
+        """Return every file under a folder, in a stable order (links followed, as the loaders do).
+
+        Walked once per process and kept: the build's fingerprint and each
+        release's key read the same folders.
+        """
+        folder = str(folder)
+        if folder not in self.folders:
+            for current, dirs, names in os.walk(folder, followlinks=True):
+                dirs.sort()
+                subfolders = [os.path.join(current, d) for d in dirs]
+                self.folders[current] = (subfolders, [os.path.join(current, n) for n in sorted(names)])
+            self.folders.setdefault(folder, ([], []))
+        subfolders, files = self.folders[folder]
+        return files + [path for sub in subfolders for path in self.tree(sub)]
 
     def save(self) -> None:
         """Keep the digests for the next build."""
@@ -183,19 +214,17 @@ def site_fingerprint(root: Path, files: FileDigests, options: tuple, now: dateti
     """
     inputs = []
     for folder in ("content", "templates", "locales"):
-        for current, dirs, names in os.walk(root / folder, followlinks=True):
-            dirs.sort()
-            for name in sorted(names):
-                path = Path(current) / name
-                inputs.append((str(path), files.digest(path)))
-                if name == "schedule.toml":
-                    inputs.append(("embargoed", _embargoed(path, now)))
+        for path in files.tree(os.path.join(root, folder)):
+            inputs.append((path, files.digest(path)))
+            if path.endswith(f"{os.sep}schedule.toml"):
+                inputs.append(("embargoed", _embargoed(path, now)))
     return key_of(generator_version(), str(root), options, inputs)
 
 
-def _embargoed(path: Path, now: datetime):
+def _embargoed(path: str, now: datetime):
     try:
-        embargo = tomllib.loads(path.read_text(encoding="utf-8")).get("embargo")
+        with open(path, encoding="utf-8") as stream:
+            embargo = tomllib.loads(stream.read()).get("embargo")
         return embargo is not None and now < embargo
     except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError):
         return None  # the build itself reports what is wrong

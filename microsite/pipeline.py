@@ -222,7 +222,7 @@ def assemble_site(
     site, problems = load_site(project, options)
     if cache is None and options.cache:
         cache = BuildCache(project.root / ".cache" / "microsite")
-    outputs = make_releases(site, release_folders(project.content), cache, options.jobs, keep_records)
+    outputs, keys = make_releases(site, release_folders(project.content), cache, options.jobs, keep_records)
     main = outputs[0]
     for output in outputs:
         problems += output.problems
@@ -233,7 +233,8 @@ def assemble_site(
         problems.append(Problem(project.content, None, message))
     if errors_in(problems):
         raise ContentError(problems)
-    site_pages = render_site_pages(site, main.summary, [o.summary for o in outputs])
+    summaries = [o.summary for o in outputs]
+    site_pages = _site_pages(site, summaries, cache, keys.site_pages(summaries) if keys else "")
     problems += check_paths(outputs, site_pages, site)
     if errors_in(problems):
         raise ContentError(problems)
@@ -358,6 +359,21 @@ def _check_pages(
         problems += found
         links += deferred
     return problems, links
+
+
+def _site_pages(
+    site: Site, summaries: list[ReleaseSummary], cache: BuildCache | None, key: str
+) -> list[Page]:
+    # Feeds and the sitemap of a thousand releases take a while to write, and
+    # a change to a release's body leaves every summary as it was.
+    if cache is not None and cache.get(key) is not None:
+        kept = cache.pages(key)
+        if kept is not None:
+            return [Page(path, data) for path, data in kept.items()]
+    pages = render_site_pages(site, summaries[0], summaries)
+    if cache is not None:
+        cache.put(key, True, {page.path: page.content for page in pages})
+    return pages
 
 
 def render_site_pages(site: Site, main: ReleaseSummary, summaries: list[ReleaseSummary]) -> list[Page]:

@@ -7,9 +7,9 @@ hundred thousand findings must print in well under a second.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 from microsite.problems import ERROR, NOTICE, WARNING, Problem, display_path
@@ -19,12 +19,14 @@ ORDER = {ERROR: 0, WARNING: 1, NOTICE: 2}
 BLOCKS_PUBLISHING = ("placeholder-address",)
 # A report lists this many findings of one kind in one file, then counts the rest.
 REPEATS_SHOWN = 20
+# The build lists this many warnings and notices, then counts the rest.
+BUILD_SHOWS = 50
 
 
 def strictly(problems: list[Problem]) -> list[Problem]:
     """Return the problems with warnings (and what blocks publishing) counted as errors (--strict)."""
     return [
-        replace(p, severity=ERROR) if p.severity == WARNING or p.kind in BLOCKS_PUBLISHING else p
+        p._replace(severity=ERROR) if p.severity == WARNING or p.kind in BLOCKS_PUBLISHING else p
         for p in problems
     ]
 
@@ -59,30 +61,31 @@ def ranked(problems: list[Problem], root: Path, by_file: bool = False) -> tuple[
 def terminal_lines(problems: list[Problem], root: Path) -> str:
     """Return the build's list: `path:line: severity: message`, hint below, errors first.
 
-    Errors are all listed; of the warnings and notices of one kind in one
-    file, the first few are, and the rest counted at the end.
+    Every error is listed. Warnings and notices are listed up to a screenful
+    (BUILD_SHOWS); past that, they are counted by kind: a newsroom's archive
+    can hold a hundred thousand, and `check` is the place to read them all.
     """
-    ordered, paths = ranked(problems, root)
+    errors = [p for p in problems if p.severity == ERROR]
+    others = [p for p in problems if p.severity != ERROR]
+    paths = _Paths(root)
+    key = lambda p: (ORDER[p.severity], paths[p.path], p.line or 0, p.message)  # noqa: E731
+    first = sorted(errors, key=key) + heapq.nsmallest(BUILD_SHOWS, others, key=key)
     lines = []
-    shown: Counter = Counter()
-    hidden: Counter = Counter()
-    for problem in ordered:
-        path = paths[problem.path]
-        group = (path, problem.kind or problem.message, problem.severity)
-        shown[group] += 1
-        if problem.severity != ERROR and shown[group] > REPEATS_SHOWN:
-            hidden[(path, problem.kind, problem.severity)] += 1
-            continue
-        where = path + (f":{problem.line}" if problem.line is not None else "")
+    for problem in first:
+        where = paths[problem.path] + (f":{problem.line}" if problem.line is not None else "")
         lines.append(f"{where}: {problem.severity}: {problem.message}")
         if problem.hint:
             lines.append("    " + problem.hint)
-    for (path, kind, severity), number in sorted(
-        hidden.items(), key=lambda item: (ORDER[item[0][2]], item[0][0])
-    ):
-        label = f" [{kind}]" if kind else ""
+    if len(others) > BUILD_SHOWS:
+        rest = Counter((p.severity, p.kind) for p in others) - Counter((p.severity, p.kind) for p in first)
+        counted = ", ".join(
+            f"{number} {kind or 'other'} {severity}{'' if number == 1 else 's'}"
+            for (severity, kind), number in sorted(
+                rest.items(), key=lambda item: (ORDER[item[0][0]], -item[1])
+            )
+        )
         lines.append(
-            f"{path}: … and {number} more {severity}s{label} (python build.py check --format json lists them all)"
+            f"… and {len(others) - BUILD_SHOWS} more: {counted} (python build.py check lists them all)"
         )
     return "\n".join(lines)
 

@@ -27,8 +27,8 @@ PARALLEL_FROM = 4
 
 def make_releases(
     site: Site, folders: list[tuple[str, Path]], cache: BuildCache | None, jobs: int, keep_records: bool
-) -> list[ReleaseOutput]:
-    """Return the output of every release, the main one first."""
+) -> tuple[list[ReleaseOutput], Keys | None]:
+    """Return the output of every release, the main one first, and the keys they were cached by."""
     keys = Keys(site, cache) if cache is not None else None
     further: list[ReleaseOutput | None] = []
     todo: list[tuple[int, str, Path, str]] = []
@@ -46,7 +46,7 @@ def make_releases(
     main = _cached(cache, key) if keys else None
     if main is None or keep_records:
         main = _kept(process_release(slug, folder, site, Converters(), listing), key, cache, keep_records)
-    return [main, *further]
+    return [main, *further], keys
 
 
 def _cached(cache: BuildCache, key: str) -> ReleaseOutput | None:
@@ -115,39 +115,35 @@ class Keys:
         self.now = site.render.now
         self.languages = [language.code for language in site.settings.languages]
         project = site.project
-        shared = [project.content / "site.toml", project.content / "glossary.toml"]
-        shared += _tree(project.templates) + _tree(project.locales)
+        shared = [str(project.content / "site.toml"), str(project.content / "glossary.toml")]
+        shared += self.files.tree(project.templates) + self.files.tree(project.locales)
         self.site = key_of(
             generator_version(),
             str(project.root),
             site.render.preview,
             site.compress,
             site.settings.base_url,
-            [(str(path), self.files.digest(path)) for path in shared],
+            [(path, self.files.digest(path)) for path in shared],
         )
 
     def release(self, slug: str, folder: Path, listing: tuple[ReleaseSummary, ...] = ()) -> str:
         """Return the key of one release (the main one's includes what it lists of the others)."""
-        inputs = [(str(path), self.files.digest(path)) for path in self._inputs(slug, folder)]
+        inputs = [(path, self.files.digest(path)) for path in self._inputs(slug, folder)]
         schedule, _problems = load_schedule(folder / "schedule.toml")
         embargoed = schedule.embargoed(self.now) if schedule is not None else None
         others = [(repr(s), s.schedule.embargoed(self.now)) for s in listing]
         return key_of(self.site, slug, str(folder), inputs, embargoed, others)
 
-    def _inputs(self, slug: str, folder: Path) -> list[Path]:
+    def site_pages(self, summaries: list[ReleaseSummary]) -> str:
+        """Return the key of the site-wide pages: they list every release's summary."""
+        return key_of(self.site, "site pages", [(repr(s), s.schedule.embargoed(self.now)) for s in summaries])
+
+    def _inputs(self, slug: str, folder: Path) -> list[str]:
         # Everything load_release reads; the site's own glossary is in the site's key.
-        paths = [folder / "facts.toml", folder / "schedule.toml"]
+        folder = str(folder)
+        paths = [os.path.join(folder, "facts.toml"), os.path.join(folder, "schedule.toml")]
         if slug:
-            paths.append(folder / "glossary.toml")
+            paths.append(os.path.join(folder, "glossary.toml"))
         for code in self.languages:
-            paths += _tree(folder / code)
+            paths += self.files.tree(os.path.join(folder, code))
         return paths
-
-
-def _tree(folder: Path) -> list[Path]:
-    """Return every file under a folder, in a stable order (links followed, as the loaders do)."""
-    found = []
-    for current, dirs, files in os.walk(folder, followlinks=True):
-        dirs.sort()
-        found += [Path(current) / name for name in sorted(files)]
-    return found

@@ -190,7 +190,7 @@ _LATIN_AFTER = re.compile(
 _QUALIFIER_WORDS = {
     "nearly": "nearly", "almost": "nearly", "close to": "nearly",
     "about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
-    "more than": "more than",
+    "more than": "more than", "exceeding": "more than", "exceeded": "more than", "exceeds": "more than",
     "over": "over", "above": "over", "in excess of": "over",
     "at least": "at least", "no less than": "at least", "not less than": "at least",
     "no fewer than": "at least", "not fewer than": "at least",
@@ -381,14 +381,14 @@ _QUALIFIERS_BEFORE_ZH = {
     "超过": "more than", "超": "more than",
     "逾": "over",
     "至少": "at least", "不少于": "at least",
-    "最多": "up to", "至多": "up to", "不超过": "up to",
+    "最多": "up to", "至多": "up to", "不超过": "up to", "最高": "up to", "高达": "up to",
     "不到": "less than", "不足": "less than", "少于": "less than",
 }  # fmt: skip
 # The leftmost match wins, so 不超过 is read before 超过 and 将近 before 近;
 # 最近, 附近, 签约, 节约 and 赶超 are words of their own, not qualifiers.
 _CJK_BEFORE = re.compile(
     r"(?:将近|接近|(?<![最附邻临亲靠贴])近|大约|(?<![签合预节制公条邀履违践特相])约"
-    r"|不超过|超过|(?<![赶高])超|逾|至少|不少于|最多|至多|不到|不足|少于)$"
+    r"|不超过|超过|(?<![赶高])超|逾|至少|不少于|最多|至多|最高|高达|不到|不足|少于)$"
 )
 _CJK_QUALIFIER_ENDS = frozenset(q[-1] for q in _QUALIFIERS_BEFORE_ZH)
 _TIME_MEASURES = frozenset(("年", "个月", "月", "天", "日", "周", "季度"))

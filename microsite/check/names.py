@@ -157,18 +157,16 @@ class _NearMisses:
         self.forms = {_normal(f) for name in names for _, f in name.forms if f}
         self.latin: dict[str, list[tuple[str, int, difflib.SequenceMatcher]]] = defaultdict(list)
         self.han_first: dict[str, list[str]] = defaultdict(list)
-        self.han_second: dict[str, list[str]] = defaultdict(list)
         for name in names:
             form = _normal(name.shown(code, source))
             if _HAN.match(form):
                 if len(form) >= 3:
                     self.han_first[form[0]].append(form)
-                    self.han_second[form[1]].append(form)
             elif len(form) >= 4 and form[:1].isalpha():
                 # SequenceMatcher keeps what it learnt about its second sequence: one per form.
                 matcher = difflib.SequenceMatcher(None, "", _fold(form))
                 self.latin[_fold(form[0])].append((form, len(form.split()), matcher))
-        chars = "".join(sorted(set(self.han_first) | set(self.han_second)))
+        chars = "".join(sorted(self.han_first))
         self.han_chars = re.compile(f"[{re.escape(chars)}]") if chars else re.compile("(?!)")
 
     def check(self, passage: Passage) -> list[Problem]:
@@ -213,11 +211,12 @@ class _NearMisses:
         found = set()
         if not self.han_first:
             return found
-        # Only where a character of some name's first two occurs: found by one pattern, not a loop.
+        # A misspelt Chinese name keeps its first character (秦创源 for 秦创原);
+        # one that shares only its ending is another word (色三角 is not 珠三角).
+        # Only where some name's first character occurs: found by one pattern, not a loop.
         for match in self.han_chars.finditer(content):
             position, char = match.start(), match.group(0)
             candidates = [(f, position) for f in self.han_first.get(char, ())]
-            candidates += [(f, position - 1) for f in self.han_second.get(char, ())]
             for form, start in candidates:
                 window = content[start : start + len(form)] if start >= 0 else ""
                 if (

@@ -40,6 +40,7 @@ def build_in_memory(project: Project, cache: BuildCache, changed: set[Path]) -> 
     `changed` touched: a save re-makes only the releases it belongs to.
     """
     started = time.perf_counter()
+    cache.files.new_run()  # files saved since the last rebuild are read again
     try:
         # Editors preview embargoed releases too; those pages say so.
         assembled = assemble_site(project, BuildOptions(preview=True), cache=cache)
