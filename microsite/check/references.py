@@ -135,7 +135,7 @@ def _coverage(edition: Edition, source: Edition, release: Release) -> list[Probl
         original = source.section(section.id)
         if original is not None:
             problems += check_translation_state(
-                original, section, edition.language.name, release.reference(section.id)
+                original, section, edition.language.name, release.reference(section.id), release.folder
             )
         else:
             hint = suggest(section.id, [s.id for s in source.sections]) or (

@@ -6,7 +6,7 @@ import difflib
 import hashlib
 from pathlib import Path
 
-from microsite.load.content import SNAPSHOTS, Section
+from microsite.load.content import SNAPSHOTS, Section, load_snapshot
 from microsite.problems import WARNING, Problem
 
 
@@ -29,7 +29,7 @@ def snapshot_text(section: Section) -> str:
 
 
 def check_translation_state(
-    original: Section, translation: Section, language_name: str, reference: str
+    original: Section, translation: Section, language_name: str, reference: str, inside: Path
 ) -> list[Problem]:
     """Report a translation never marked reviewed, or made from an older English text.
 
@@ -50,10 +50,11 @@ def check_translation_state(
         ]
     if translation.translated_from == source_hash(original):
         return []
-    if translation.snapshot is not None:
+    snapshot = load_snapshot(translation, inside)
+    if snapshot is not None:
         diff = "".join(
             difflib.unified_diff(
-                translation.snapshot.splitlines(True),
+                snapshot.splitlines(True),
                 snapshot_text(original).splitlines(True),
                 "original as translated",
                 "original now",

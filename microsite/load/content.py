@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from microsite.load.schema import Field, check_table
@@ -37,7 +37,6 @@ class Section:
     title_line: int
     translated_from: str = ""
     translated_from_line: int | None = None
-    snapshot: str | None = None  # the original as it was when this translation was last reviewed
 
 
 @dataclass(frozen=True)
@@ -90,20 +89,24 @@ def load_edition(folder: Path, language: Language, inside: Path) -> tuple[Editio
         section, found = load_section(path)
         problems += found
         if section is not None:
-            sections.append(_with_snapshot(section, folder / SNAPSHOTS / f"{section.id}.md", inside))
+            sections.append(section)
     problems += _duplicate_ids(sections)
     if release is None:
         return None, problems
     return Edition(language, release, tuple(sections)), problems
 
 
-def _with_snapshot(section: Section, snapshot: Path, inside: Path) -> Section:
-    if not section.translated_from or not snapshot.is_file():
-        return section
-    if snapshot.is_symlink() and not is_inside(snapshot, inside):
-        return section
+def load_snapshot(translation: Section, inside: Path) -> str | None:
+    """Return the original as it was when a translation was last reviewed, if it was kept.
+
+    Read only for a translation found outdated (to show what changed), not
+    for each of a thousand releases' sections on every build.
+    """
+    snapshot = translation.path.parent / SNAPSHOTS / f"{translation.id}.md"
+    if not snapshot.is_file() or (snapshot.is_symlink() and not is_inside(snapshot, inside)):
+        return None
     text, _problems = read_text(snapshot)  # a lost snapshot only costs the diff in a hint
-    return replace(section, snapshot=text)
+    return text
 
 
 def is_inside(path: Path, folder: Path) -> bool:
