@@ -91,10 +91,20 @@ class FileDigests:
         self.changed = True
         return value
 
-    def new_run(self) -> None:
-        """Forget what this run saw (for a process that builds again and again: the preview)."""
-        self.seen.clear()
-        self.folders.clear()
+    def forget(self, changed: set[Path]) -> None:
+        """Forget what this run saw of changed files and folders (the preview, told by its watcher).
+
+        The rest is kept from one rebuild to the next: a thousand releases
+        are not walked and stat-ed again for every save.
+        """
+        names = [str(path) for path in changed]
+        for name in names:
+            prefix = name + os.sep
+            for known in [k for k in self.seen if k == name or k.startswith(prefix)]:
+                del self.seen[known]
+            for folder in [f for f in self.folders if f == name or f.startswith(prefix)]:
+                del self.folders[folder]
+            self.folders.pop(os.path.dirname(name), None)  # a file added or removed there
 
     def tree(self, folder: str | Path) -> list[str]:
         """Return every file under a folder, in a stable order (links followed, as the loaders do).
@@ -125,10 +135,24 @@ class BuildCache:
     build) and the pages' bytes (read only when a page has to be written).
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, in_memory: bool = False):
         self.folder = folder
         self.files = FileDigests(folder / "inputs.pickle")
         self.used: set[str] = set()
+        # A process that builds again and again (the preview) also keeps the
+        # results themselves, pages included: nothing to read back from disk.
+        self.memory: dict | None = {} if in_memory else None
+        self.schedules: dict = {}  # a schedule file's digest: its embargo (None: none, or unreadable)
+        self.environments: dict = {}  # Jinja environments, for a process that builds again and again
+        self.release_keys: dict[str, tuple[str, str]] = {}  # release folder: (site key, its key), ditto
+
+    def forget(self, changed: set[Path]) -> None:
+        """Forget what was worked out from changed files (for the preview, told by its watcher)."""
+        self.files.forget(changed)
+        names = [str(path) for path in changed]
+        for folder in list(self.release_keys):
+            if any(name == folder or name.startswith(folder + os.sep) for name in names):
+                del self.release_keys[folder]
 
     def get(self, key: str):
         """Return what was stored under `key`, or None."""
@@ -170,12 +194,14 @@ class BuildCache:
     def finish(self) -> None:
         """Save the file digests and drop results this build did not use, so the cache does not grow."""
         self.files.save()
+        if self.memory is not None:
+            for key in [k for k in self.memory if k not in self.used]:
+                del self.memory[key]
         releases = self.folder / "releases"
-        if not releases.is_dir():
-            return
-        for entry in releases.glob("*/*.*"):
+        for entry in releases.glob("*/*.*") if releases.is_dir() else ():
             if entry.stem not in self.used:
                 entry.unlink(missing_ok=True)
+        self.used = set()  # the next build (in the preview) keeps only what it uses in turn
 
 
 def key_of(*parts) -> str:

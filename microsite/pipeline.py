@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -63,12 +63,20 @@ class Site:
     assets: AssetSet
     render: RenderOptions
     compress: bool = False
+    environments: dict | None = None  # Jinja environments kept across builds (the preview's cache has them)
 
     def renderer(self) -> Renderer:
         """Return this site's renderer: one Jinja environment per language, made once per process."""
         found = self.__dict__.get("_renderer")
         if found is None:
-            found = Renderer(self.settings, self.project.templates, self.catalogs, self.assets, self.render)
+            found = Renderer(
+                self.settings,
+                self.project.templates,
+                self.catalogs,
+                self.assets,
+                self.render,
+                self.environments,
+            )
             object.__setattr__(self, "_renderer", found)  # compiling templates is the costly part
         return found
 
@@ -90,6 +98,7 @@ class ReleaseOutput:
     contents: dict[str, bytes] | None = None
     record: ReleaseRecord | None = None  # made in this process (the preview's review page reads it)
     key: str = ""  # its key in the cache
+    made: bool = True  # made by this build (False: taken from the cache)
 
     def stored(self) -> tuple:
         """Return the part of the output that is kept in the cache, as plain data."""
@@ -103,7 +112,7 @@ class ReleaseOutput:
         slug, summary, found, count, targets, pages, sections = data
         problems = unpack(found)
         links = list(zip(targets, problems[count:]))
-        return cls(slug, summary, problems[:count], pages, links, sections, key=key)
+        return cls(slug, summary, problems[:count], pages, links, sections, key=key, made=False)
 
 
 @dataclass(frozen=True)
@@ -222,6 +231,8 @@ def assemble_site(
     site, problems = load_site(project, options)
     if cache is None and options.cache:
         cache = BuildCache(project.root / ".cache" / "microsite")
+    if cache is not None and cache.memory is not None:
+        site = replace(site, environments=cache.environments)
     outputs, keys = make_releases(site, release_folders(project.content), cache, options.jobs, keep_records)
     main = outputs[0]
     for output in outputs:

@@ -50,17 +50,29 @@ def make_releases(
 
 
 def _cached(cache: BuildCache, key: str) -> ReleaseOutput | None:
+    if cache.memory is not None and key in cache.memory:
+        cache.used.add(key)
+        cache.memory[key].made = False
+        return cache.memory[key]
     data = cache.get(key)
     try:
-        return ReleaseOutput.restored(data, key) if data is not None else None
+        output = ReleaseOutput.restored(data, key) if data is not None else None
     except (TypeError, ValueError):
         return None  # kept by another version of the generator: made again
+    if output is not None and cache.memory is not None:
+        output.contents = cache.pages(key)
+        if output.contents is None:
+            return None
+        cache.memory[key] = output
+    return output
 
 
 def _kept(output: ReleaseOutput, key: str, cache: BuildCache | None, keep_records: bool) -> ReleaseOutput:
     output.key = key
     if cache is not None:
         cache.put(key, output.stored(), output.contents or {})
+        if cache.memory is not None:
+            cache.memory[key] = output
     if not keep_records:
         output.record = None
     return output
@@ -112,6 +124,8 @@ class Keys:
 
     def __init__(self, site: Site, cache: BuildCache):
         self.files = cache.files
+        self.schedules = cache.schedules
+        self.memory = cache.release_keys if cache.memory is not None else None
         self.now = site.render.now
         self.languages = [language.code for language in site.settings.languages]
         project = site.project
@@ -128,11 +142,35 @@ class Keys:
 
     def release(self, slug: str, folder: Path, listing: tuple[ReleaseSummary, ...] = ()) -> str:
         """Return the key of one release (the main one's includes what it lists of the others)."""
+        if self.memory is not None and slug:
+            # A process told of every change (the preview) keeps each release's key until then.
+            kept = self.memory.get(str(folder))
+            if kept is not None and kept[0] == self.site and not self._embargo_passed(folder):
+                return kept[1]
+            key = self._release(slug, folder, listing)
+            self.memory[str(folder)] = (self.site, key)
+            return key
+        return self._release(slug, folder, listing)
+
+    def _embargo_passed(self, folder: Path) -> bool:
+        # The one input that changes without a save: time, at an embargo's end.
+        known = self.schedules.get(self.files.seen.get(str(folder / "schedule.toml")), None)
+        return known is not None and self.now >= known
+
+    def _release(self, slug: str, folder: Path, listing: tuple[ReleaseSummary, ...]) -> str:
         inputs = [(path, self.files.digest(path)) for path in self._inputs(slug, folder)]
-        schedule, _problems = load_schedule(folder / "schedule.toml")
-        embargoed = schedule.embargoed(self.now) if schedule is not None else None
+        embargoed = self._embargoed(folder / "schedule.toml")
         others = [(repr(s), s.schedule.embargoed(self.now)) for s in listing]
         return key_of(self.site, slug, str(folder), inputs, embargoed, others)
+
+    def _embargoed(self, path: Path) -> bool | None:
+        # Read again only when the file changed: a thousand schedules are a
+        # thousand TOML files.
+        known = self.schedules.get(self.files.digest(path), "unread")
+        if known == "unread":
+            schedule, _problems = load_schedule(path)
+            known = self.schedules[self.files.digest(path)] = schedule.embargo if schedule else None
+        return None if known is None else self.now < known
 
     def site_pages(self, summaries: list[ReleaseSummary]) -> str:
         """Return the key of the site-wide pages: they list every release's summary."""

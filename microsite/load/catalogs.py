@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ class Catalog:
 
     language_code: str
     translations: Translations
-    key: tuple = ()  # what it was compiled from, so what is made from it can be cached
+    key: str = ""  # a digest of what it was compiled from: environments made from it are kept by it
 
 
 def template_messages(templates: Path) -> dict[str, tuple[Path, int]]:
@@ -89,7 +90,8 @@ def load_catalog(
     buffer = io.BytesIO()
     write_mo(buffer, catalog)  # leaves out fuzzy entries, as they may be stale
     buffer.seek(0)
-    return Catalog(language.code, Translations(buffer, domain=CATALOG_DOMAIN)), problems
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Catalog(language.code, Translations(buffer, domain=CATALOG_DOMAIN), key), problems
 
 
 def _placeholders(catalog, path: Path) -> list[Problem]:

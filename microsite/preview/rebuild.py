@@ -40,7 +40,7 @@ def build_in_memory(project: Project, cache: BuildCache, changed: set[Path]) -> 
     `changed` touched: a save re-makes only the releases it belongs to.
     """
     started = time.perf_counter()
-    cache.files.new_run()  # files saved since the last rebuild are read again
+    cache.forget(changed)  # what was saved since the last rebuild is read again
     try:
         # Editors preview embargoed releases too; those pages say so.
         assembled = assemble_site(project, BuildOptions(preview=True), cache=cache)
@@ -53,7 +53,7 @@ def build_in_memory(project: Project, cache: BuildCache, changed: set[Path]) -> 
         return Build(None, None, (problem,), (), time.perf_counter() - started)
     cache.finish()
     keep_out_of_collections()
-    made = tuple(f"{o.slug or 'main release'}" for o in assembled.releases if o.contents is not None)
+    made = tuple(o.slug or "main release" for o in assembled.releases if o.made)
     return Build(files, assembled, assembled.problems, made, time.perf_counter() - started)
 
 
@@ -81,7 +81,7 @@ class Preview:
     def __init__(self, project: Project, on_built: Callable[[Build, dict[str, bytes], bool], None]):
         self.project = project
         self.on_built = on_built  # called with the build, the pages before it, and whether more is queued
-        self.cache = BuildCache(project.root / ".cache" / "microsite" / "preview")
+        self.cache = BuildCache(project.root / ".cache" / "microsite" / "preview", in_memory=True)
         self.pages: dict[str, bytes] = {}
         self.content: Assembled | None = None
         self.problems: tuple[Problem, ...] = ()

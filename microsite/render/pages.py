@@ -47,11 +47,21 @@ class Renderer:
     catalogs: dict[str, Catalog]
     assets: AssetSet
     options: RenderOptions
+    kept: dict | None = None  # environments kept from earlier builds of this process (the preview)
 
     def __post_init__(self):
-        self.envs = {
-            code: make_environment(self.templates, c, self.assets) for code, c in self.catalogs.items()
-        }
+        self.envs = {code: self._environment(c) for code, c in self.catalogs.items()}
+
+    def _environment(self, catalog: Catalog) -> jinja2.Environment:
+        # Compiling the templates is most of the cost of a preview rebuild
+        # that re-renders one release. A kept environment notices an edited
+        # template by itself (Jinja checks each file's time when asked for it).
+        key = (str(self.templates), catalog.language_code, catalog.key, self.assets.manifest)
+        if self.kept is None:
+            return make_environment(self.templates, catalog, self.assets)
+        if key not in self.kept:
+            self.kept[key] = make_environment(self.templates, catalog, self.assets)
+        return self.kept[key]
 
     def gettext(self, code: str, message: str) -> str:
         """Return an interface string in a language (plain text, for files that are not HTML)."""
