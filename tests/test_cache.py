@@ -167,3 +167,29 @@ def test_a_broken_cache_only_costs_time(tmp_path: Path):
     result = run_build(project)
     assert result.returncode == 0, result.stderr
     assert tree_digest(project / "site") == expected
+
+
+def test_the_previews_rebuilds_make_what_a_clean_build_makes(tmp_path: Path):
+    from microsite.cache import BuildCache
+    from microsite.pipeline import BuildOptions, assemble_site
+    from microsite.preview.rebuild import build_in_memory
+    from microsite.project import Project
+
+    project = Project(many_releases(tmp_path, count=4).resolve())
+    cache = BuildCache(project.root / ".cache" / "preview", in_memory=True)
+    assert build_in_memory(project, cache, set()).pages is not None
+    edits = [
+        project.content / "en/01-opening.md",
+        project.content / "releases/bridge-2/zh-hans/01-opening.md",
+        project.templates / "release.html",
+    ]
+    for path in edits:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace("+++\n\n", "+++\n\nEdited.\n\n", 1).replace("<article", "<!--e--><article", 1),
+            encoding="utf-8",
+        )
+        build = build_in_memory(project, cache, {path})
+        clean = assemble_site(project, BuildOptions(preview=True, cache=False, jobs=1))
+        assert build.pages == {page.path: page.content for page in clean.pages()}
+        assert sorted(build.problems) == sorted(clean.problems)
