@@ -79,7 +79,9 @@ def _kept(output: ReleaseOutput, key: str, cache: BuildCache | None, keep_record
 
 
 def _run(site: Site, todo: list[tuple[str, Path]], jobs: int) -> list[ReleaseOutput]:
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    # MICROSITE_JOBS sets the default (the benchmark builds in one process with MICROSITE_JOBS=1).
+    jobs = jobs or int(os.environ.get("MICROSITE_JOBS", "0") or 0) or os.cpu_count() or 1
+    workers = min(jobs, len(todo))
     if workers < 2 or len(todo) < PARALLEL_FROM:
         converters = Converters()
         return [process_release(slug, folder, site, converters) for slug, folder in todo]
