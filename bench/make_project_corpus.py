@@ -321,7 +321,7 @@ def corpus_glossary(mc) -> str:
                 f'kind = "{kind}"',
                 f"en = {toml_str(en)}",
                 f"zh-hans = {toml_str(zh)}",
-                "verified = true",
+                'verified = ["zh-hans"]',
                 'source = "synthetic corpus"',
             ]
     return "\n".join(lines) + "\n"

@@ -14,7 +14,6 @@ from microsite.analyse.numbers import (
     Figure,
     chinese_numeral,
     english_number_words,
-    figure_values,
     figures_in,
     same_qualifier,
 )
@@ -313,13 +312,6 @@ def test_english_number_words_value(text, value):
 )
 def test_same_qualifier(a, b, same):
     assert same_qualifier(a, b) is same
-
-
-def test_figure_values_keeps_the_older_interface_for_figures_that_count():
-    assert figure_values("three projects and 45.2 billion yuan", "latin") == [
-        (Decimal(45200000000), "45.2 billion yuan")
-    ]
-    assert figure_values("一个平台、逾100家企业", "cjk") == [(Decimal(100), "逾100家")]
 
 
 def test_a_figure_is_a_frozen_record():

@@ -178,6 +178,7 @@ class _Collector(Treeprocessor):
     def clear(self) -> None:
         """Forget the last section (Markdown skips tree processors for an empty one)."""
         self.parts: list[str] = []
+        self.taken: set[str] = set()  # the ids given so far
         self.length = 0
         self.facts: list[FactUse] = []
         self.headings: list[Heading] = []
@@ -195,6 +196,7 @@ class _Collector(Treeprocessor):
         self._rename_footnote(element)
         if element.get("id"):
             self.ids.append(element.get("id"))
+            self.taken.add(element.get("id"))
         if tag == "a" and element.get("href"):
             self.links.append(element.get("href"))
         if tag == "img":
@@ -234,9 +236,10 @@ class _Collector(Treeprocessor):
         # their ids start with the section's id, so they never collide.
         base = self.prefix + slugify_unicode(text, "-")
         found, number = base, 0
-        while found in self.ids:
+        while found in self.taken:  # a set: a 4 MB section has thousands of headings
             number += 1
             found = f"{base}_{number}"
+        self.taken.add(found)
         return found
 
     def _rename_footnote(self, element: Element) -> None:

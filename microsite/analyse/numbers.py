@@ -47,11 +47,6 @@ def figures_in(text: str, script: str) -> list[Figure]:
         return _read_cjk(text) if script == "cjk" else _read_latin(text)
 
 
-def figure_values(text: str, typography: str) -> list[tuple[Decimal, str]]:
-    """Return (value, as written) of each figure that counts: the older interface of `figures_in`."""
-    return [(figure.value, figure.written) for figure in figures_in(text, typography) if figure.counts]
-
-
 def same_qualifier(a: str, b: str) -> bool:
     """Tell whether two qualifiers make the same claim: equal, or "more than" and "over"."""
     a, b = (_QUALIFIER_WORDS.get(" ".join(q.lower().split()), q) for q in (a, b))

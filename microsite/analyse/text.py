@@ -73,9 +73,16 @@ class Passage:
     def sentence_with(self, snippet: str) -> str:
         """Return the sentence of the visible text that holds `snippet`."""
         text = self.text
-        position = text.find(snippet)
-        if position < 0 or not snippet:
+        if not snippet:
             return ""
+        # From where the last sentence was found first, as line_of does.
+        cursor = self.__dict__.get("_sentence", 0)
+        position = text.find(snippet, cursor)
+        if position < 0 and cursor:
+            position = text.find(snippet)
+        if position < 0:
+            return ""
+        object.__setattr__(self, "_sentence", position)
         before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, position - 2000), position)]
         start = before[-1] if before else max(0, position - 2000)
         after = _SENTENCE_END.search(text, position + len(snippet))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -166,8 +166,10 @@ def _compare(
     mine, yours = Counter(u.fact_id for u in original.facts), Counter(u.fact_id for u in translated.facts)
     extra_ours = {fid for fid in mine if mine[fid] > yours[fid]}
     extra_theirs = {fid for fid in yours if yours[fid] > mine[fid]}
-    a = [f for f in ours if f.typed or _fact_at(original, f.position) in extra_ours]
-    b = [f for f in theirs if f.typed or _fact_at(translated, f.position) in extra_theirs]
+    at_a = {u.start: u.fact_id for u in original.facts}
+    at_b = {u.start: u.fact_id for u in translated.facts}
+    a = [f for f in ours if f.typed or at_a.get(f.position, "") in extra_ours]
+    b = [f for f in theirs if f.typed or at_b.get(f.position, "") in extra_theirs]
     a, b = _cancel(a, b)
     a.sort(key=lambda f: f.position)
     b.sort(key=lambda f: f.position)
@@ -179,26 +181,43 @@ def _compare(
     return problems
 
 
-def _fact_at(passage: Passage, position: int) -> str:
-    return next((u.fact_id for u in passage.facts if u.start == position), "")
-
-
 def _cancel(a: list[_Found], b: list[_Found]) -> tuple[list[_Found], list[_Found]]:
-    # The same value on both sides is the same figure: a typed one is
-    # reported as typed, not as different; a differing qualifier is reported.
-    a, b = list(a), list(b)
-    for x in list(a):
-        partner = next(
-            (y for y in b if y.value is not None and y.value == x.value and (x.typed or y.typed)), None
-        )
+    """Pair figures of equal value across the languages; return what is left on each side.
+
+    The same value on both sides is the same figure: a typed one is
+    reported as typed, not as different; a differing qualifier is reported.
+    Partners are found through an index by value: a long section has
+    thousands of figures, and a scan per figure would square the time.
+    """
+    typed: dict[Decimal, deque[int]] = defaultdict(deque)
+    facts: dict[Decimal, deque[int]] = defaultdict(deque)
+    for index, y in enumerate(b):
+        if y.value is not None:
+            (typed if y.typed else facts)[y.value].append(index)
+    taken: set[int] = set()
+    left_a, left_b = [], []
+    for x in a:
+        partner = _partner(x, typed.get(x.value), facts.get(x.value) if x.typed else None)
         if partner is None:
+            left_a.append(x)
             continue
-        a.remove(x)
-        b.remove(partner)
-        if not same_qualifier(x.qualifier, partner.qualifier):
-            a.append(x)
-            b.append(partner)
-    return a, b
+        taken.add(partner)
+        if not same_qualifier(x.qualifier, b[partner].qualifier):
+            left_a.append(x)
+            left_b.append(b[partner])
+    left_b += [y for index, y in enumerate(b) if index not in taken]
+    return left_a, left_b
+
+
+def _partner(x: _Found, typed: deque[int] | None, facts: deque[int] | None) -> int | None:
+    # The first figure of that value in the other language, in text order.
+    if x.value is None:
+        return None
+    heads = [queue for queue in (typed, facts) if queue]
+    if not heads:
+        return None
+    queue = min(heads, key=lambda q: q[0])
+    return queue.popleft()
 
 
 def _mismatch(

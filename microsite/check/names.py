@@ -45,10 +45,6 @@ class NameIndex:
         """Return the typography of a language: "latin" or "cjk"."""
         return self.languages[code].typography
 
-    def form(self, name: Name, code: str) -> str:
-        """Return the form of a name a text in that language uses."""
-        return _normal(name.shown(code, self.source))
-
     def find(self, text: str, code: str) -> list[tuple[int, int, Name]]:
         """Return (start, end, name) of each glossary name in a text, left to right, spans not overlapping."""
         key = (code, text)
@@ -165,7 +161,8 @@ class _NearMisses:
             elif len(form) >= 4 and form[:1].isalpha():
                 # SequenceMatcher keeps what it learnt about its second sequence: one per form.
                 matcher = difflib.SequenceMatcher(None, "", _fold(form))
-                self.latin[_fold(form[0])].append((form, len(form.split()), matcher))
+                self.latin[_fold(form[0])].append((form, _fold(form), len(form.split()), matcher))
+        self.judged: dict[tuple[str, str], bool] = {}
         chars = "".join(sorted(self.han_first))
         self.han_chars = re.compile(f"[{re.escape(chars)}]") if chars else re.compile("(?!)")
 
@@ -187,23 +184,24 @@ class _NearMisses:
             return set()
         words = [(m.group(0), m.start()) for m in _WORD.finditer(content)]
         found = set()
-        for index, (first, _start) in enumerate(words):
+        for index, (first, start) in enumerate(words):
             # A misspelt name keeps its capital, and nearly always its first letter.
             if not first[0].isupper():
                 continue
-            for form, size, matcher in self.latin.get(_fold(first[0]), ()):
+            for form, folded, size, matcher in self.latin.get(_fold(first[0]), ()):
                 if index + size > len(words):
                     continue
                 last_word, last_start = words[index + size - 1]
-                window = re.sub(r"'s$", "", content[words[index][1] : last_start + len(last_word)])
-                if _fold(window) == _fold(form) or abs(len(window) - len(form)) > len(form) // 4 + 1:
+                window = content[start : last_start + len(last_word)]
+                if window.endswith("'s"):
+                    window = window[:-2]
+                if abs(len(window) - len(form)) > len(form) // 4 + 1:
                     continue
-                matcher.set_seq1(_fold(window))
-                if (
-                    matcher.real_quick_ratio() >= 0.85
-                    and matcher.quick_ratio() >= 0.85
-                    and matcher.ratio() >= 0.85
-                ):
+                # The same words recur through a release (and an archive): judge each pair once.
+                close = self.judged.get((window, form))
+                if close is None:
+                    close = self.judged[(window, form)] = _close(matcher, _fold(window), folded)
+                if close:
                     found.add((window, form))
         return found
 
@@ -226,6 +224,13 @@ class _NearMisses:
                 ):
                     found.add((window, form))
         return found
+
+
+def _close(matcher: difflib.SequenceMatcher, window: str, form: str) -> bool:
+    if window == form:
+        return False  # the name itself, in other capitals (XI'AN for Xi'an)
+    matcher.set_seq1(window)
+    return matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
 
 
 def _fold(text: str) -> str:
