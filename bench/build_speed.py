@@ -701,7 +701,6 @@ def report_harness(project: Path, folder: Path, wanted: int) -> dict:
     Uses the engine's own functions (microsite.pipeline.check_site, microsite.report.text_report and
     json_report, microsite.cli.print_problems); if their names change, update this function.
     """
-    import dataclasses
 
     sys.path.insert(0, str(project))
     from microsite.cli import print_problems
@@ -720,7 +719,7 @@ def report_harness(project: Path, folder: Path, wanted: int) -> dict:
         # Too few real findings: add copies of them, each copy 100,000 lines further down (more: the
         # first `wanted` are printed).
         copy += 1
-        problems += [dataclasses.replace(p, line=(p.line or 0) + copy * 100_000) for p in real]
+        problems += [p._replace(line=(p.line or 0) + copy * 100_000) for p in real]
     problems = problems[:wanted]
     figures["findings_printed"] = len(problems)
     figures["distinct_messages"] = len({p.message for p in problems})

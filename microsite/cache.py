@@ -163,11 +163,10 @@ class BuildCache:
         """Return the pages stored under `key`, by path, or None."""
         return _load(self._entry(key, "pages"))
 
-    def put(self, key: str, meta, pages: dict[str, bytes]) -> None:
-        """Store a result under `key`: its pages first, so that a stored summary always has its pages."""
+    def put(self, key: str, meta, pages: dict[str, bytes]) -> bool:
+        """Store a result under `key`; return whether it was stored (see store_result)."""
         self.used.add(key)
-        _store(self._entry(key, "pages"), pages)
-        _store(self._entry(key, "meta"), meta)
+        return store_result(self.folder, key, meta, pages)
 
     def last(self, name: str):
         """Return what the last build or check of this kind left (see remember)."""
@@ -189,7 +188,7 @@ class BuildCache:
         return self.folder / "outputs" / f"{key_of(str(target))[:32]}.pickle"
 
     def _entry(self, key: str, part: str) -> Path:
-        return self.folder / "releases" / key[:2] / f"{key}.{part}"
+        return _entry(self.folder, key, part)
 
     def finish(self) -> None:
         """Save the file digests and drop results this build did not use, so the cache does not grow."""
@@ -202,6 +201,20 @@ class BuildCache:
             if entry.stem not in self.used:
                 entry.unlink(missing_ok=True)
         self.used = set()  # the next build (in the preview) keeps only what it uses in turn
+
+
+def store_result(folder: Path, key: str, meta, pages: dict[str, bytes]) -> bool:
+    """Store a result under `key` in the cache at `folder`; return whether it was stored.
+
+    Its pages first, so that a stored summary always has its pages. Worker
+    processes call this for the releases they make: the pages' bytes then go
+    to disk from both cores at once and never travel back to the main process.
+    """
+    return _store(_entry(folder, key, "pages"), pages) and _store(_entry(folder, key, "meta"), meta)
+
+
+def _entry(folder: Path, key: str, part: str) -> Path:
+    return folder / "releases" / key[:2] / f"{key}.{part}"
 
 
 def key_of(*parts) -> str:
@@ -218,7 +231,7 @@ def _load(path: Path):
         return None
 
 
-def _store(path: Path, value) -> None:
+def _store(path: Path, value) -> bool:
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -230,6 +243,8 @@ def _store(path: Path, value) -> None:
         # A full disk or a read-only project: the next build recomputes.
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+        return False
+    return True
 
 
 def site_fingerprint(root: Path, files: FileDigests, options: tuple, now: datetime) -> str:

@@ -99,6 +99,7 @@ class ReleaseOutput:
     record: ReleaseRecord | None = None  # made in this process (the preview's review page reads it)
     key: str = ""  # its key in the cache
     made: bool = True  # made by this build (False: taken from the cache)
+    in_cache: bool = False  # stored in the cache under its key (its pages are read from there)
 
     def stored(self) -> tuple:
         """Return the part of the output that is kept in the cache, as plain data."""

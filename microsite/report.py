@@ -17,8 +17,14 @@ from microsite.problems import ERROR, NOTICE, WARNING, Problem, display_path
 ORDER = {ERROR: 0, WARNING: 1, NOTICE: 2}
 # Notices that are fine while writing but must not be published: --strict fails on them.
 BLOCKS_PUBLISHING = ("placeholder-address",)
-# A report lists this many findings of one kind in one file, then counts the rest.
+# A report lists this many findings of one kind in one file, then counts the rest;
+# a report longer than LONG_REPORT findings (an archive checked for the first
+# time) lists fewer, so that it stays readable from the top.
 REPEATS_SHOWN = 20
+LONG_REPORT = 1000
+REPEATS_SHOWN_LONG = 3
+# Line numbers named on a "… and N more" line.
+LINES_NAMED = 12
 # The build lists this many warnings and notices, then counts the rest.
 BUILD_SHOWS = 50
 
@@ -91,12 +97,19 @@ def terminal_lines(problems: list[Problem], root: Path) -> str:
 
 
 def text_report(problems: list[Problem], root: Path, scope: str) -> str:
-    """Return the findings grouped by file, long runs of one kind counted, then a summary line."""
+    """Return the findings grouped by file, long runs of one kind counted, then a summary line.
+
+    In each file, a hint already given for a finding of the same kind is not
+    repeated, and past a few findings of one kind the rest are counted with
+    their line numbers.
+    """
     ordered, paths = ranked(problems, root, by_file=True)
+    repeats = REPEATS_SHOWN if len(problems) <= LONG_REPORT else REPEATS_SHOWN_LONG
     lines: list[str] = []
     current = None
     shown: Counter = Counter()
-    hidden: Counter = Counter()
+    hidden: dict[tuple[str, str], list[int | None]] = {}
+    hinted: set[tuple[str, str]] = set()
     for problem in ordered:
         path = paths[problem.path]
         if path != current:
@@ -104,16 +117,17 @@ def text_report(problems: list[Problem], root: Path, scope: str) -> str:
             if current is not None:
                 lines.append("")
             lines.append(path)
-            current, shown, hidden = path, Counter(), Counter()
+            current, shown, hinted = path, Counter(), set()
         kind = problem.kind or problem.message
         shown[kind] += 1
-        if shown[kind] > REPEATS_SHOWN:
-            hidden[(problem.kind, problem.severity)] += 1
+        if shown[kind] > repeats:
+            hidden.setdefault((problem.kind, problem.severity), []).append(problem.line)
             continue
         where = f"{problem.line}: " if problem.line else ""
         label = f" [{problem.kind}]" if problem.kind else ""
         lines.append(f"  {where}{problem.severity}: {problem.message}{label}")
-        if problem.hint:
+        if problem.hint and (kind, problem.hint) not in hinted:
+            hinted.add((kind, problem.hint))
             # Hints continue on lines indented by four spaces (see Problem.describe).
             lines += [
                 "      " + (line[4:] if line.startswith("    ") else line)
@@ -126,10 +140,16 @@ def text_report(problems: list[Problem], root: Path, scope: str) -> str:
     return "\n".join(lines)
 
 
-def _flush_hidden(lines: list[str], hidden: Counter) -> None:
-    for (kind, severity), count in sorted(hidden.items(), key=lambda item: str(item[0])):
+def _flush_hidden(lines: list[str], hidden: dict[tuple[str, str], list[int | None]]) -> None:
+    for (kind, severity), numbers in sorted(hidden.items(), key=lambda item: str(item[0])):
         label = f"[{kind}]" if kind else "like the ones above"
-        lines.append(f"  … and {count} more {severity}s {label} in this file (--format json lists them all)")
+        known = sorted({n for n in numbers if n is not None})
+        at = ""
+        if known:
+            named = ", ".join(str(n) for n in known[:LINES_NAMED])
+            at = f", on line{'s' if len(known) > 1 else ''} {named}{' …' if len(known) > LINES_NAMED else ''}"
+        more = count(len(numbers), f"more {severity}")
+        lines.append(f"  … and {more} {label} in this file{at} (--format json lists them all)")
     hidden.clear()
 
 

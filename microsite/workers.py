@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from microsite.analyse.release import Converters, ReleaseSummary
-from microsite.cache import BuildCache, generator_version, key_of
+from microsite.cache import BuildCache, generator_version, key_of, store_result
 from microsite.load.releases import load_schedule
 from microsite.pipeline import BuildOptions, ReleaseOutput, Site, load_site, process_release
 
@@ -38,7 +38,10 @@ def make_releases(
         further.append(found)
         if found is None:
             todo.append((index, slug, folder, key))
-    for (index, _slug, _folder, key), output in zip(todo, _run(site, [(s, f) for _, s, f, _ in todo], jobs)):
+    # A worker stores what it makes in the cache itself, unless results stay in memory (the preview).
+    store = cache.folder if cache is not None and cache.memory is None else None
+    tasks = [(slug, folder, key, store) for _, slug, folder, key in todo]
+    for (index, _slug, _folder, key), output in zip(todo, _run(site, tasks, jobs)):
         further[index] = _kept(output, key, cache, keep_records)
     listing = tuple(o.summary for o in further if o.summary is not None)
     slug, folder = folders[0]
@@ -70,7 +73,12 @@ def _cached(cache: BuildCache, key: str) -> ReleaseOutput | None:
 def _kept(output: ReleaseOutput, key: str, cache: BuildCache | None, keep_records: bool) -> ReleaseOutput:
     output.key = key
     if cache is not None:
-        cache.put(key, output.stored(), output.contents or {})
+        if output.in_cache:
+            cache.used.add(key)
+        elif cache.put(key, output.stored(), output.contents or {}) and cache.memory is None:
+            # The pages are read back from the cache when they are written:
+            # a thousand releases' pages need not all be held in memory at once.
+            output.contents, output.in_cache = None, True
         if cache.memory is not None:
             cache.memory[key] = output
     if not keep_records:
@@ -78,13 +86,13 @@ def _kept(output: ReleaseOutput, key: str, cache: BuildCache | None, keep_record
     return output
 
 
-def _run(site: Site, todo: list[tuple[str, Path]], jobs: int) -> list[ReleaseOutput]:
+def _run(site: Site, todo: list[tuple[str, Path, str, Path | None]], jobs: int) -> list[ReleaseOutput]:
     # MICROSITE_JOBS sets the default (the benchmark builds in one process with MICROSITE_JOBS=1).
     jobs = jobs or int(os.environ.get("MICROSITE_JOBS", "0") or 0) or os.cpu_count() or 1
     workers = min(jobs, len(todo))
     if workers < 2 or len(todo) < PARALLEL_FROM:
         converters = Converters()
-        return [process_release(slug, folder, site, converters) for slug, folder in todo]
+        return [process_release(slug, folder, site, converters) for slug, folder, _, _ in todo]
     methods = multiprocessing.get_all_start_methods()
     # Forking copies one thread only: in a process with others (the preview's
     # server), a lock held by one of them would stay locked in the child.
@@ -114,10 +122,12 @@ def _start(site: Site | None, project, options) -> None:
     _WORKER["converters"] = Converters()
 
 
-def _job(task: tuple[str, Path]) -> ReleaseOutput:
-    slug, folder = task
+def _job(task: tuple[str, Path, str, Path | None]) -> ReleaseOutput:
+    slug, folder, key, store = task
     output = process_release(slug, folder, _WORKER["site"], _WORKER["converters"])
     output.record = None  # the analysis stays in the worker: only results travel back
+    if store is not None and store_result(store, key, output.stored(), output.contents or {}):
+        output.contents, output.in_cache = None, True  # the pages stay on disk, until they are written
     return output
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -281,8 +282,42 @@ def test_a_long_report_counts_repeated_findings(minimal: Path):
     mark(minimal, "firms")
     report = run_check(minimal).stdout
     assert report.count("warning: the figure") == 20
-    assert "… and 20 more warnings [typed-figure] in this file (--format json lists them all)" in report
+    line = next(f["line"] for f in findings(minimal) if f["kind"] == "typed-figure")
+    assert (
+        f"… and 20 more warnings [typed-figure] in this file, on line {line} (--format json lists them all)"
+        in report
+    )
+    # The same hint for the same kind of finding in one file is given once.
+    assert report.count("Add it to facts.toml and write [[id]] here") == 1
     assert len([f for f in findings(minimal) if f["kind"] == "typed-figure"]) == 40
+
+
+def test_a_report_of_thousands_of_findings_shows_a_few_of_each_kind_per_file(minimal: Path):
+    append(minimal, EN2, "\n\n".join(f"Item {n + 10} of the list." for n in range(1200)))
+    mark(minimal, "firms")
+    report = run_check(minimal).stdout
+    typed = sorted(f["line"] for f in findings(minimal) if f["kind"] == "typed-figure")
+    assert len(typed) == 1200
+    assert report.count("warning: the figure") == 3
+    named = ", ".join(str(n) for n in typed[3:15])
+    assert (
+        f"… and 1197 more warnings [typed-figure] in this file, on lines {named} … (--format json lists them all)"
+        in report
+    )
+    assert len(report.splitlines()) < 100
+
+
+def test_an_outdated_translation_shows_the_start_of_a_long_change(minimal: Path):
+    mark(minimal, "firms")
+    append(
+        minimal,
+        EN2,
+        "\n\n".join(f"Paragraph {word} of the new text." for word in ("one two three " * 30).split()),
+    )
+    (finding,) = [f for f in findings(minimal) if f["kind"] == "outdated-translation"]
+    assert "+Paragraph one of the new text." in finding["hint"]
+    assert re.search(r"\n    … and 1\d\d more lines of the change\n", finding["hint"])
+    assert len(finding["hint"].splitlines()) < 50
 
 
 def test_outdated_translation_shows_what_changed_in_the_original(minimal: Path):

@@ -9,6 +9,9 @@ from pathlib import Path
 from microsite.load.content import SNAPSHOTS, Section, load_snapshot
 from microsite.problems import WARNING, Problem
 
+# Lines of a changed original shown in the hint of an outdated translation.
+DIFF_LINES_SHOWN = 40
+
 
 def source_hash(section: Section) -> str:
     """Return a short code for the English section's words (title and body)."""
@@ -63,7 +66,7 @@ def check_translation_state(
         )
         hint = (
             f"What changed in the original ({original.path.name}):\n"
-            + _indent(diff)
+            + _indent(_shortened(diff))
             + f"\n    Bring the translation up to date, then run: {command}"
         )
     else:
@@ -79,6 +82,18 @@ def check_translation_state(
             kind="outdated-translation",
         )
     ]
+
+
+def _shortened(diff: str) -> str:
+    # A section rewritten from top to bottom would fill the report: show the
+    # start of the change, and say how much more there is.
+    lines = diff.rstrip("\n").split("\n")
+    if len(lines) <= DIFF_LINES_SHOWN:
+        return diff
+    rest = len(lines) - DIFF_LINES_SHOWN
+    return "\n".join(
+        [*lines[:DIFF_LINES_SHOWN], f"… and {rest} more line{'s' if rest > 1 else ''} of the change"]
+    )
 
 
 def _indent(text: str) -> str:
