@@ -125,6 +125,7 @@ class Assembled:
     site_pages: tuple[Page, ...]
     problems: tuple[Problem, ...]
     cache: BuildCache | None = None
+    shared: tuple[Problem, ...] = ()  # those of the site as a whole, not of one release (also in problems)
 
     def digests(self) -> dict[str, str]:
         """Return every output path with the digest of its bytes."""
@@ -229,15 +230,14 @@ def assemble_site(
     """Load, validate, analyse, check and render everything; raise ContentError on any error."""
     from microsite.workers import make_releases  # workers import this module
 
-    site, problems = load_site(project, options)
+    site, shared = load_site(project, options)
     if cache is None and options.cache:
         cache = BuildCache(project.root / ".cache" / "microsite")
     if cache is not None and cache.memory is not None:
         site = replace(site, environments=cache.environments)
     outputs, keys = make_releases(site, release_folders(project.content), cache, options.jobs, keep_records)
     main = outputs[0]
-    for output in outputs:
-        problems += output.problems
+    problems = shared + [problem for output in outputs for problem in output.problems]
     if main.summary is None and not errors_in(problems):
         message = (
             "there is no main release: content/ needs facts.toml, schedule.toml and a folder per language"
@@ -247,10 +247,11 @@ def assemble_site(
         raise ContentError(problems)
     summaries = [o.summary for o in outputs]
     site_pages = _site_pages(site, summaries, cache, keys.site_pages(summaries) if keys else "")
-    problems += check_paths(outputs, site_pages, site)
+    paths = check_paths(outputs, site_pages, site)
+    problems += paths
     if errors_in(problems):
         raise ContentError(problems)
-    return Assembled(site, tuple(outputs), tuple(site_pages), tuple(problems), cache)
+    return Assembled(site, tuple(outputs), tuple(site_pages), tuple(problems), cache, tuple(shared + paths))
 
 
 def load_site(project: Project, options: BuildOptions) -> tuple[Site, list[Problem]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import edit, fixture_project, run_build, tree_digest
+from .conftest import append, edit, fixture_project, run_build, tree_digest
 
 TIMEOUT = 10.0
 
@@ -263,7 +263,7 @@ def test_only_new_warnings_are_printed_on_each_rebuild(server: Running):
     wait_for(lambda: "企业陆续入驻" in fetch(server.base + "zh-hans/")[1], "the second rebuild")
     printed = server.output()
     assert printed.count("does not say which version of the original it was made from") == 1
-    assert "(1 earlier warnings still stand: python build.py check lists them all.)" in printed
+    assert "(1 earlier warning still stands: python build.py check lists them all.)" in printed
 
 
 def test_review_page_shows_both_languages_facts_and_unverified_names(server: Running):
@@ -368,3 +368,21 @@ def test_port_out_of_range_is_a_usage_error(minimal: Path, port: str):
     assert result.returncode == 2
     assert f"error: argument --port: {port} is not a port number" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_save_prints_the_new_warnings_of_its_release_only(tmp_path: Path):
+    project = fixture_project(tmp_path / "project", "two-releases")
+    append(project, "content/releases/harbour-bridge/en/01-opening.md", "It carries 41 lanes.")
+    running = Running(project, free_port())
+    edit(project, "content/en/02-firms.md", "So far", "By now")
+    wait_for(lambda: "By now" in fetch(running.base + "en/")[1], "the rebuild")
+    time.sleep(0.5)  # the report is printed just after the pages are served
+    printed = running.output()
+    first, second = printed.split("Rendered")[:2]
+    assert "the figure '41' is typed into the text" in first
+    # The standing warning of the other release is counted, not printed again.
+    assert "the figure '41'" not in second
+    assert "outdated: the original has changed" in second
+    assert re.search(
+        r"\(\d+ earlier warnings? still stands?: python build.py check lists them all\.\)", second
+    )

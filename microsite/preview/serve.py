@@ -26,10 +26,11 @@ from tornado.httputil import responses
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
+from microsite.pipeline import Assembled
 from microsite.preview.rebuild import Build, Preview
 from microsite.preview.review import render_error_page, render_review_page
 from microsite.preview.watch import watch_sources
-from microsite.problems import NOTICE
+from microsite.problems import NOTICE, Problem
 from microsite.project import Project
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -103,7 +104,7 @@ def _is_address(name: str) -> bool:
 async def run_preview(project: Project, sockets, hosts: Hosts, print_problems) -> None:
     """Serve, watch and rebuild until cancelled (by Ctrl+C)."""
     browsers: set[ReloadSocket] = set()
-    shown: set[tuple] = set()
+    shown = Shown()
 
     def on_built(build: Build, before: dict[str, bytes], more_queued: bool) -> None:
         if not more_queued:
@@ -298,12 +299,48 @@ def with_reload_script(html: bytes, port: int) -> bytes:
     return html[:at] + script + html[at:] if at >= 0 else html + script
 
 
-def report(build: Build, before: dict[str, bytes], shown: set[tuple], root: Path, print_problems) -> None:
+class Shown:
+    """The warnings printed so far, by release, so that a rebuild prints only new ones.
+
+    Kept per release with the release's cache key: a release taken from the
+    cache has nothing new to say, so a save costs the work of the releases it
+    changed, not of every warning of a thousand releases (this runs on the
+    server's event loop).
+    """
+
+    def __init__(self):
+        self.keys: dict[str, str] = {}  # release slug: the key of the output last reported
+        self.by_release: dict[str, set[tuple]] = {}
+        self.shared: set[tuple] = set()
+
+    def new(self, content: Assembled) -> list[Problem]:
+        """Return the warnings of this build not printed before, and remember them all."""
+        found, shared = _unseen(content.shared, self.shared)
+        self.shared = shared
+        for output in content.releases:
+            if output.key and self.keys.get(output.slug) == output.key:
+                continue
+            unseen, seen = _unseen(output.problems, self.by_release.get(output.slug, set()))
+            found += unseen
+            self.keys[output.slug], self.by_release[output.slug] = output.key, seen
+        slugs = {output.slug for output in content.releases}
+        for gone in [slug for slug in self.keys if slug not in slugs]:
+            del self.keys[gone], self.by_release[gone]
+        return found
+
+
+def _unseen(
+    problems: tuple[Problem, ...] | list[Problem], before: set[tuple]
+) -> tuple[list[Problem], set[tuple]]:
+    now = {(p.path, p.line, p.message): p for p in problems if p.severity != NOTICE}
+    return [p for key, p in now.items() if key not in before], set(now)
+
+
+def report(build: Build, before: dict[str, bytes], shown: Shown, root: Path, print_problems) -> None:
     """Print what a rebuild found (only warnings not shown before) and one summary line."""
     milliseconds = build.seconds * 1000
-    findings = [p for p in build.problems if p.severity != NOTICE]
-    if build.pages is None:
-        print_problems(findings, root)
+    if build.pages is None or build.content is None:
+        print_problems([p for p in build.problems if p.severity != NOTICE], root)
         print(
             f"Build failed ({milliseconds:.0f} ms): the browser shows the problems; the last good pages are still served.",
             flush=True,
@@ -311,13 +348,13 @@ def report(build: Build, before: dict[str, bytes], shown: set[tuple], root: Path
         sys.stderr.flush()
         return
     # Say what this save changed, not every standing warning again.
-    new = [p for p in findings if (p.path, p.line, p.message) not in shown]
-    shown.clear()
-    shown.update((p.path, p.line, p.message) for p in findings)
+    new = shown.new(build.content)
     print_problems(new, root)
-    if len(findings) > len(new):
+    standing = sum(p.severity != NOTICE for p in build.problems) - len(new)
+    if standing > 0:
         print(
-            f"({len(findings) - len(new)} earlier warnings still stand: python build.py check lists them all.)",
+            f"({standing} earlier {'warning still stands' if standing == 1 else 'warnings still stand'}: "
+            "python build.py check lists them all.)",
             flush=True,
         )
     rendered = ", ".join(build.rendered) if len(build.rendered) <= 4 else f"{len(build.rendered)} releases"
