@@ -7,9 +7,9 @@ hundred thousand findings must print in well under a second.
 
 from __future__ import annotations
 
-import heapq
 import json
-from collections import Counter
+from collections import Counter, defaultdict
+from operator import itemgetter
 from pathlib import Path
 
 from microsite.problems import ERROR, NOTICE, WARNING, Problem, display_path
@@ -75,7 +75,7 @@ def terminal_lines(problems: list[Problem], root: Path) -> str:
     others = [p for p in problems if p.severity != ERROR]
     paths = _Paths(root)
     key = lambda p: (ORDER[p.severity], paths[p.path], p.line or 0, p.message)  # noqa: E731
-    first = sorted(errors, key=key) + heapq.nsmallest(BUILD_SHOWS, others, key=key)
+    first = sorted(errors, key=key) + _first(others, paths, BUILD_SHOWS)
     lines = []
     for problem in first:
         where = paths[problem.path] + (f":{problem.line}" if problem.line is not None else "")
@@ -94,6 +94,25 @@ def terminal_lines(problems: list[Problem], root: Path) -> str:
             f"… and {len(others) - BUILD_SHOWS} more: {counted} (python build.py check lists them all)"
         )
     return "\n".join(lines)
+
+
+def _first(problems: list[Problem], paths: _Paths, limit: int) -> list[Problem]:
+    """Return the first `limit` problems in reading order: severity, file, line, message.
+
+    Grouped by severity and file first, so that only the files that come
+    first are sorted line by line: the same result as sorting a hundred
+    thousand findings, for a fraction of the work.
+    """
+    groups: dict[tuple[str, Path], list[Problem]] = defaultdict(list)
+    severity_and_file = itemgetter(3, 0)
+    for problem in problems:
+        groups[severity_and_file(problem)].append(problem)
+    chosen: list[Problem] = []
+    for group in sorted(groups, key=lambda g: (ORDER[g[0]], paths[g[1]])):
+        if len(chosen) >= limit:
+            break
+        chosen += sorted(groups[group], key=lambda p: (p.line or 0, p.message))
+    return chosen[:limit]
 
 
 def text_report(problems: list[Problem], root: Path, scope: str) -> str:

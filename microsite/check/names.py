@@ -40,6 +40,7 @@ class NameIndex:
     languages: dict[str, Language]
     source: str
     _found: dict = field(default_factory=dict)  # (language, text): names found, asked for by several checks
+    _compiled: dict = field(default_factory=dict)  # language: its patterns (hashing the glossary costs)
 
     def script(self, code: str) -> str:
         """Return the typography of a language: "latin" or "cjk"."""
@@ -49,7 +50,10 @@ class NameIndex:
         """Return (start, end, name) of each glossary name in a text, left to right, spans not overlapping."""
         key = (code, text)
         if key not in self._found:
-            self._found[key] = _find(_patterns(self.names, code, self.source), _normal(text))
+            compiled = self._compiled.get(code)
+            if compiled is None:
+                compiled = self._compiled[code] = _patterns(self.names, code, self.source)
+            self._found[key] = _find(compiled, _normal(text))
         return self._found[key]
 
     def names_in(self, text: str, code: str) -> list[Name]:
