@@ -73,6 +73,11 @@ class ContentError(Exception):
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
 
+    def __reduce__(self):
+        # Raised in a worker process, it travels back pickled: rebuilt from
+        # its problems, not from its message.
+        return (ContentError, (self.problems,))
+
 
 def pack(problems: list[Problem]) -> tuple:
     """Return problems as plain tuples, each file named once: what the build cache keeps.

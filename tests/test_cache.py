@@ -125,6 +125,25 @@ def test_releases_made_in_worker_processes_are_the_same_bytes(tmp_path: Path):
     assert one.stderr == two.stderr
 
 
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        pytest.param(lambda p: (p / "templates/release.html").unlink(), id="missing-template"),
+        pytest.param(
+            lambda p: edit(p, "templates/release.html", "<article", "{% if %}<article"), id="template-syntax"
+        ),
+    ],
+)
+def test_an_error_met_in_a_worker_process_is_reported_like_one_met_in_one_process(tmp_path: Path, breakage):
+    project = many_releases(tmp_path)
+    breakage(project)
+    one = run_build(project, "build", "--out", str(tmp_path / "one"), "--no-cache", "--jobs", "1")
+    two = run_build(project, "build", "--out", str(tmp_path / "two"), "--no-cache", "--jobs", "2")
+    assert one.returncode == two.returncode == 1
+    assert "templates/release.html" in two.stderr and "Traceback" not in two.stderr
+    assert one.stderr.replace("/one/", "/two/") == two.stderr
+
+
 def test_a_build_with_nothing_changed_writes_nothing_and_says_the_same(tmp_path: Path):
     project = many_releases(tmp_path)
     first = run_build(project)

@@ -22,6 +22,10 @@ class FormatError(ValueError):
         super().__init__(message)
         self.message, self.hint = message, hint
 
+    def __reduce__(self):
+        # Pickled on its way back from a worker process: keep the hint.
+        return (FormatError, (self.message, self.hint))
+
 
 @functools.lru_cache(maxsize=8192)
 def format_fact(fact: Fact, language: Language, form: str = "") -> str:
