@@ -62,9 +62,13 @@ class FileDigests:
         self.known: dict[str, tuple[int, int, int, str]] = {}
         self.folders: dict[str, tuple[list[str], list[str]]] = {}  # walked this run: subfolders, files
         self.seen: dict[str, str] = {}  # digests worked out this run
+        # A schedule file's digest: the embargo it sets. A thousand releases
+        # are a thousand schedules, parsed once rather than on every build.
+        self.embargoes: dict[str, datetime | None] = {}
         self.changed = False
-        if path is not None:
-            self.known = _load(path) or {}
+        kept = _load(path) if path is not None else None
+        if isinstance(kept, tuple) and len(kept) == 2:
+            self.known, self.embargoes = kept
 
     def digest(self, path: str | Path) -> str:
         """Return a digest of the file's bytes ("-" for a file that cannot be read)."""
@@ -90,6 +94,14 @@ class FileDigests:
         self.seen[name] = value
         self.changed = True
         return value
+
+    def embargo(self, path: str | Path) -> datetime | None:
+        """Return the embargo a schedule file sets (None: none, or none that can be read)."""
+        digest = self.digest(path)
+        if digest not in self.embargoes:
+            self.embargoes[digest] = _embargo_in(str(path))
+            self.changed = True
+        return self.embargoes[digest]
 
     def forget(self, changed: set[Path]) -> None:
         """Forget what this run saw of changed files and folders (the preview, told by its watcher).
@@ -125,7 +137,9 @@ class FileDigests:
     def save(self) -> None:
         """Keep the digests for the next build."""
         if self.path is not None and self.changed:
-            _store(self.path, self.known)
+            current = {kept[3] for kept in self.known.values()}
+            embargoes = {digest: e for digest, e in self.embargoes.items() if digest in current}
+            _store(self.path, (self.known, embargoes))
 
 
 class BuildCache:
@@ -142,7 +156,6 @@ class BuildCache:
         # A process that builds again and again (the preview) also keeps the
         # results themselves, pages included: nothing to read back from disk.
         self.memory: dict | None = {} if in_memory else None
-        self.schedules: dict = {}  # a schedule file's digest: its embargo (None: none, or unreadable)
         self.environments: dict = {}  # Jinja environments, for a process that builds again and again
         self.release_keys: dict[str, tuple[str, str]] = {}  # release folder: (site key, its key), ditto
 
@@ -258,14 +271,16 @@ def site_fingerprint(root: Path, files: FileDigests, options: tuple, now: dateti
         for path in files.tree(os.path.join(root, folder)):
             inputs.append((path, files.digest(path)))
             if path.endswith(f"{os.sep}schedule.toml"):
-                inputs.append(("embargoed", _embargoed(path, now)))
+                embargo = files.embargo(path)
+                inputs.append(("embargoed", embargo is not None and now < embargo))
     return key_of(generator_version(), str(root), options, inputs)
 
 
-def _embargoed(path: str, now: datetime):
+def _embargo_in(path: str) -> datetime | None:
     try:
         with open(path, encoding="utf-8") as stream:
             embargo = tomllib.loads(stream.read()).get("embargo")
-        return embargo is not None and now < embargo
-    except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError):
+    except (OSError, ValueError, tomllib.TOMLDecodeError):
         return None  # the build itself reports what is wrong
+    # Only a moment with its time zone is an embargo: the build reports any other value.
+    return embargo if isinstance(embargo, datetime) and embargo.tzinfo is not None else None

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from microsite.analyse.release import Converters, ReleaseSummary
 from microsite.cache import BuildCache, generator_version, key_of, store_result
-from microsite.load.releases import load_schedule
 from microsite.pipeline import BuildOptions, ReleaseOutput, Site, load_site, process_release
 
 # Fewer releases than this to make: starting processes would cost more than it saves.
@@ -136,7 +135,6 @@ class Keys:
 
     def __init__(self, site: Site, cache: BuildCache):
         self.files = cache.files
-        self.schedules = cache.schedules
         self.memory = cache.release_keys if cache.memory is not None else None
         self.now = site.render.now
         self.languages = [language.code for language in site.settings.languages]
@@ -166,23 +164,15 @@ class Keys:
 
     def _embargo_passed(self, folder: Path) -> bool:
         # The one input that changes without a save: time, at an embargo's end.
-        known = self.schedules.get(self.files.seen.get(str(folder / "schedule.toml")), None)
+        known = self.files.embargoes.get(self.files.seen.get(str(folder / "schedule.toml")), None)
         return known is not None and self.now >= known
 
     def _release(self, slug: str, folder: Path, listing: tuple[ReleaseSummary, ...]) -> str:
         inputs = [(path, self.files.digest(path)) for path in self._inputs(slug, folder)]
-        embargoed = self._embargoed(folder / "schedule.toml")
+        embargo = self.files.embargo(folder / "schedule.toml")
+        embargoed = None if embargo is None else self.now < embargo
         others = [(repr(s), s.schedule.embargoed(self.now)) for s in listing]
         return key_of(self.site, slug, str(folder), inputs, embargoed, others)
-
-    def _embargoed(self, path: Path) -> bool | None:
-        # Read again only when the file changed: a thousand schedules are a
-        # thousand TOML files.
-        known = self.schedules.get(self.files.digest(path), "unread")
-        if known == "unread":
-            schedule, _problems = load_schedule(path)
-            known = self.schedules[self.files.digest(path)] = schedule.embargo if schedule else None
-        return None if known is None else self.now < known
 
     def site_pages(self, summaries: list[ReleaseSummary]) -> str:
         """Return the key of the site-wide pages: they list every release's summary."""

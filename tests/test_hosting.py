@@ -671,6 +671,18 @@ def test_after_the_embargo_pages_carry_no_mark(minimal: Path):
         assert not soup.find("meta", attrs={"name": "robots"}), page
 
 
+def test_an_embargo_that_ends_between_two_builds_is_seen_though_no_file_changed(minimal: Path):
+    embargo = add_embargo(minimal)
+    assert build_at(minimal, before(embargo), "build", "--preview").returncode == 0
+    cached = build_at(minimal, after(embargo), "build", "--preview")
+    assert cached.returncode == 0, cached.stderr
+    built = tree_digest(minimal / "site")
+    shutil.rmtree(minimal / "site")
+    assert build_at(minimal, after(embargo), "build", "--preview", "--no-cache").returncode == 0
+    assert tree_digest(minimal / "site") == built
+    assert not parse(minimal / "site" / "index.html").select(".embargo")
+
+
 def test_schedule_must_agree_with_the_release_date(minimal: Path):
     content = Content(minimal)
     path = content.folder() / "schedule.toml"
