@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from microsite.analyse.release import Converters, ReleaseRecord, ReleaseSummary, analyse_release, summarise
-from microsite.cache import BuildCache
+from microsite.cache import BuildCache, key_of
 from microsite.check import check_release
 from microsite.check.references import validate_release
 from microsite.check.structure import check_page
@@ -230,9 +230,9 @@ def assemble_site(
     """Load, validate, analyse, check and render everything; raise ContentError on any error."""
     from microsite.workers import make_releases  # workers import this module
 
-    site, shared = load_site(project, options)
     if cache is None and options.cache:
         cache = BuildCache(project.root / ".cache" / "microsite")
+    site, shared = load_site(project, options, cache)
     if cache is not None and cache.memory is not None:
         site = replace(site, environments=cache.environments)
     outputs, keys = make_releases(site, release_folders(project.content), cache, options.jobs, keep_records)
@@ -254,7 +254,9 @@ def assemble_site(
     return Assembled(site, tuple(outputs), tuple(site_pages), tuple(problems), cache, tuple(shared + paths))
 
 
-def load_site(project: Project, options: BuildOptions) -> tuple[Site, list[Problem]]:
+def load_site(
+    project: Project, options: BuildOptions, cache: BuildCache | None = None
+) -> tuple[Site, list[Problem]]:
     """Read what every release shares; raise ContentError when it is too broken to go on."""
     settings = load_settings(project.content / "site.toml")
     if options.base_url:
@@ -262,7 +264,7 @@ def load_site(project: Project, options: BuildOptions) -> tuple[Site, list[Probl
     glossary, problems = load_glossary(project.content / "glossary.toml", settings)
     problems += unverified_notices(glossary, settings)
     problems += _placeholder_address(settings)
-    messages = template_messages(project.templates) if project.templates.is_dir() else {}
+    messages = _template_messages(project.templates, cache)
     problems += check_template_catalog(project.locales / "messages.pot", messages)
     catalogs = {}
     for language in settings.languages:
@@ -276,6 +278,19 @@ def load_site(project: Project, options: BuildOptions) -> tuple[Site, list[Probl
         raise ContentError(problems)
     render = RenderOptions(options.preview, build_time(options))
     return Site(project, settings, glossary, catalogs, messages, assets, render, options.compress), problems
+
+
+def _template_messages(templates: Path, cache: BuildCache | None) -> dict[str, tuple[Path, int]]:
+    if not templates.is_dir():
+        return {}
+    if cache is None or cache.memory is None:
+        return template_messages(templates)
+    # The preview rebuilds on every save: the templates' strings are read
+    # again only when a template changed (about 25 ms each time).
+    key = key_of([(path, cache.files.digest(path)) for path in cache.files.tree(templates)])
+    if key not in cache.messages:
+        cache.messages = {key: template_messages(templates)}
+    return cache.messages[key]
 
 
 def load_releases(project: Project) -> tuple[Site, list[Release]]:

@@ -171,12 +171,14 @@ class Keys:
         inputs = [(path, self.files.digest(path)) for path in self._inputs(slug, folder)]
         embargo = self.files.embargo(folder / "schedule.toml")
         embargoed = None if embargo is None else self.now < embargo
-        others = [(repr(s), s.schedule.embargoed(self.now)) for s in listing]
+        others = [(s.described, s.schedule.embargoed(self.now)) for s in listing]
         return key_of(self.site, slug, str(folder), inputs, embargoed, others)
 
     def site_pages(self, summaries: list[ReleaseSummary]) -> str:
         """Return the key of the site-wide pages: they list every release's summary."""
-        return key_of(self.site, "site pages", [(repr(s), s.schedule.embargoed(self.now)) for s in summaries])
+        return key_of(
+            self.site, "site pages", [(s.described, s.schedule.embargoed(self.now)) for s in summaries]
+        )
 
     def _inputs(self, slug: str, folder: Path) -> list[str]:
         # Everything load_release reads; the site's own glossary is in the site's key.

@@ -212,3 +212,9 @@ def test_the_previews_rebuilds_make_what_a_clean_build_makes(tmp_path: Path):
         clean = assemble_site(project, BuildOptions(preview=True, cache=False, jobs=1))
         assert build.pages == {page.path: page.content for page in clean.pages()}
         assert sorted(build.problems) == sorted(clean.problems)
+    # A new interface string in a template: the preview reads the templates' strings again.
+    edit(project.root, "templates/release.html", '_("Key figures")', '_("Figures at a glance")')
+    build = build_in_memory(project, cache, {project.templates / "release.html"})
+    clean = assemble_site(project, BuildOptions(preview=True, cache=False, jobs=1))
+    assert sorted(build.problems) == sorted(clean.problems)
+    assert any("Figures at a glance" in problem.message for problem in build.problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from microsite.analyse.format import format_fact
@@ -129,6 +130,11 @@ class ReleaseSummary:
     schedule: Schedule
     release_date: Fact
     texts: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # by language code: (field, text as shown)
+
+    @functools.cached_property
+    def described(self) -> str:
+        """Return its repr, worked out once: the cache keys name every summary, on every rebuild."""
+        return repr(self)
 
     def text(self, code: str, key: str) -> str:
         """Return a release.toml field as shown in one language."""
