@@ -18,6 +18,7 @@ from babel.dates import format_date
 from .conftest import (
     FIXTURES,
     Content,
+    append,
     expand,
     fact_references,
     fixture_project,
@@ -327,6 +328,19 @@ def test_hard_wrapped_chinese_paragraphs_have_no_stray_line_breaks(minimal: Path
         assert not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", p.get_text()), p
     for block in (site / zh / "release.txt").read_text(encoding="utf-8-sig").split("\n\n"):
         assert not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", block), block
+
+
+def test_sub_headings_with_one_title_get_numbered_ids(minimal: Path):
+    repeated = "\n\n".join(f"### Background\n\nPart {n}." for n in range(4))
+    append(minimal, "content/en/02-firms.md", repeated)
+    result = run_build(minimal)
+    assert result.returncode == 0, result.stderr
+    page = parse(minimal / "site" / Content(minimal).page("en"))
+    ids = [h["id"] for h in page.select(".release-body h3") if h.get_text() == "Background"]
+    assert len(ids) == 4 and ids[0].endswith("background")
+    assert ids[1:] == [f"{ids[0]}_{n}" for n in (1, 2, 3)]
+    every = [element["id"] for element in page.select("[id]")]
+    assert len(every) == len(set(every))
 
 
 # --- builds ----------------------------------------------------------------

@@ -179,6 +179,7 @@ class _Collector(Treeprocessor):
         """Forget the last section (Markdown skips tree processors for an empty one)."""
         self.parts: list[str] = []
         self.taken: set[str] = set()  # the ids given so far
+        self.numbered: dict[str, int] = {}  # a heading id's base: the last number it was given
         self.length = 0
         self.facts: list[FactUse] = []
         self.headings: list[Heading] = []
@@ -235,11 +236,15 @@ class _Collector(Treeprocessor):
         # Headings of different sections may share a title ("Background"):
         # their ids start with the section's id, so they never collide.
         base = self.prefix + slugify_unicode(text, "-")
-        found, number = base, 0
-        while found in self.taken:  # a set: a 4 MB section has thousands of headings
+        # Counting on from the last number this title was given: a 4 MB
+        # section can repeat one sub-heading thousands of times.
+        number = self.numbered.get(base, 0)
+        found = f"{base}_{number}" if number else base
+        while found in self.taken:
             number += 1
             found = f"{base}_{number}"
         self.taken.add(found)
+        self.numbered[base] = number
         return found
 
     def _rename_footnote(self, element: Element) -> None:

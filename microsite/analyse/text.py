@@ -54,7 +54,15 @@ class Passage:
             if position >= 0:
                 object.__setattr__(self, "_cursor", position)
                 return self._line_at(position)
-        return self._line_at(len(source) - len(source.lstrip()))
+        return self._line_at(self._text_starts())
+
+    def _text_starts(self) -> int:
+        # Where the first line of text is: asked for each finding that names no snippet.
+        start = self.__dict__.get("_text_start")
+        if start is None:
+            start = len(self.source) - len(self.source.lstrip())
+            object.__setattr__(self, "_text_start", start)
+        return start
 
     def _line_at(self, position: int) -> int:
         starts = self.__dict__.get("_line_starts")
