@@ -81,6 +81,9 @@ class Run:
     seconds: float
     status: int | None  # None: killed at the timeout
     peak_tree_mb: float = 0.0  # largest sum of RSS over the process and its descendants
+    peak_pss_mb: float = (
+        0.0  # largest sum of PSS over the same: a page shared by k processes counts 1/k in each
+    )
     peak_main_mb: float = 0.0  # largest sampled RSS of the process itself
     maxrss_mb: float = 0.0  # kernel's peak RSS of the process (wait4), reaped children included
     processes: int = 1  # most processes seen at once in the tree
@@ -102,14 +105,31 @@ def _proc_stat(pid: str) -> tuple[int, int] | None:
     return int(fields[1]), int(fields[21]) * PAGE_SIZE
 
 
+def _pss(pid: int) -> int:
+    """Return the proportional set size of a process in bytes (0 where the kernel does not say).
+
+    RSS counts a page shared by a forked worker and its parent in both; PSS
+    splits it between them, so the sum over a tree is the memory it takes.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 class TreeSampler(threading.Thread):
-    """Sample the RSS of a process and all its descendants until stopped."""
+    """Sample the RSS and PSS of a process and all its descendants until stopped."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid = pid
         self.stop = threading.Event()
         self.peak_tree = 0
+        self.peak_pss = 0
         self.peak_main = 0
         self.processes = 1
 
@@ -138,6 +158,7 @@ class TreeSampler(threading.Thread):
             todo += children.get(pid, [])
         total = sum(stats[pid][1] for pid in tree)
         self.peak_tree = max(self.peak_tree, total)
+        self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in tree))
         self.peak_main = max(self.peak_main, stats[self.pid][1])
         self.processes = max(self.processes, len(tree))
 
@@ -175,6 +196,7 @@ def run_command(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float)
         seconds=ended - started,
         status=None if killed.is_set() else proc.returncode,
         peak_tree_mb=sampler.peak_tree / 1e6,
+        peak_pss_mb=sampler.peak_pss / 1e6,
         peak_main_mb=sampler.peak_main / 1e6,
         maxrss_mb=usage.ru_maxrss * 1024 / 1e6,
         processes=sampler.processes,
@@ -466,6 +488,7 @@ def measure_rounds(args, n: int, box: Sandbox, corpus: Path, figures: dict) -> N
         figures[f"{key}_s"] = median([r.seconds for r in values if r.ok])
     cold = [r for r in runs["cold"] if r.ok]
     figures["peak_tree_mb"] = max((r.peak_tree_mb for r in cold), default=None)
+    figures["peak_pss_mb"] = max((r.peak_pss_mb for r in cold), default=None) or None  # 0: not known here
     figures["peak_main_mb"] = max((r.peak_main_mb for r in cold), default=None)
     figures["maxrss_main_mb"] = max((r.maxrss_mb for r in cold), default=None)
     figures["floor_peak_tree_mb"] = max((r.peak_tree_mb for r in runs["floor"] if r.ok), default=None)
@@ -899,14 +922,16 @@ def make_rows(results: dict) -> list[Row]:
                     [f"check {secs['check']}"],
                 )
             )
+        # Judged on the tree's PSS: RSS counts every page a forked worker still
+        # shares with the main process twice. The RSS sum is shown beside it.
         rows.append(
             Row(
-                "peak memory of the cold build (whole process tree; main process)",
+                "peak memory of the cold build (process tree, PSS; RSS sum; main process RSS)",
                 n,
-                f"{fmt(f['peak_tree_mb'], ' MB', 0)}; {fmt(f['peak_main_mb'], ' MB', 0)}"
-                f" (floor {fmt(f['floor_peak_tree_mb'], ' MB', 0)})",
+                f"{fmt(f['peak_pss_mb'], ' MB', 0)}; {fmt(f['peak_tree_mb'], ' MB', 0)};"
+                f" {fmt(f['peak_main_mb'], ' MB', 0)} (floor {fmt(f['floor_peak_tree_mb'], ' MB', 0)})",
                 "≤ 200 MB at N=1000",
-                verdict(f["peak_tree_mb"], 200) if n_int >= 1000 else "info",
+                verdict(f["peak_pss_mb"], 200) if n_int >= 1000 else "info",
                 [f"kernel maxrss of the main process {fmt(f['maxrss_main_mb'], ' MB', 0)}"],
             )
         )
