@@ -141,7 +141,7 @@ _WORDS_AT = re.compile(_WORDS)
 _WORDS_WHOLE = re.compile(rf"\s*{_WORDS}\s*")
 
 # A number in words begins after a space or a mark such as ( or “, never after a
-# letter, an apostrophe or a hyphen ("often", "Xi'an", "twenty-five"). Matching
+# letter, an apostrophe or a hyphen ("often", "twenty-five"). Matching
 # that mark first lets the regex engine skip from one mark to the next, and the
 # trie of number words then fails within a letter or two of an ordinary word.
 _BEFORE_WORD = r"\s" + re.escape('()[]{}"“”‘«»「」<>—–/,.;:!?*_…')

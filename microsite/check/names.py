@@ -20,7 +20,7 @@ from microsite.load.settings import Language
 from microsite.problems import WARNING, Problem
 
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
-# A Latin word, Unicode-aware: "Comité", "Nankin", "Xi'an".
+# A Latin word, Unicode-aware: "Comité", "Nankin", "O'Brien".
 # A letter or digit of an alphabet (not Chinese, Japanese or Korean): a Latin
 # name written in Chinese text touches Han characters and is still a whole word.
 _ALPHABETIC = "[^\\W_\u2e80-\u9fff\u3040-\u30ff\uac00-\ud7af\uf900-\ufaff]"
@@ -80,7 +80,7 @@ def _patterns(names: tuple[Name, ...], code: str, source: str) -> tuple[list[re.
         for form in (_normal(name.shown(code, source)), _normal(name.form(code))):
             if form:
                 by_form.setdefault(form, name)
-    # A Latin name is a whole word ("Xi'an" is not inside "Xi'anese");
+    # A Latin name is a whole word ("O'Brien" is not inside "O'Briens");
     # Chinese has no spaces to mark words, so its names are found anywhere.
     latin = [f for f in by_form if not _HAN.match(f[:1])]
     han = [f for f in by_form if _HAN.match(f[:1])]
@@ -213,7 +213,7 @@ class _NearMisses:
         found = set()
         if not self.han_first:
             return found
-        # A misspelt Chinese name keeps its first character (秦创源 for 秦创原);
+        # A misspelt Chinese name keeps its first character (长江大侨 for 长江大桥);
         # one that shares only its ending is another word (色三角 is not 珠三角).
         # Only where some name's first character occurs: found by one pattern, not a loop.
         for match in self.han_chars.finditer(content):
@@ -232,7 +232,7 @@ class _NearMisses:
 
 def _close(matcher: difflib.SequenceMatcher, window: str, form: str) -> bool:
     if window == form:
-        return False  # the name itself, in other capitals (XI'AN for Xi'an)
+        return False  # the name itself, in other capitals (O'BRIEN for O'Brien)
     matcher.set_seq1(window)
     return matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
 
