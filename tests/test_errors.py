@@ -212,6 +212,23 @@ def test_every_problem_is_listed_before_stopping(minimal: Path):
     assert "Build failed: 2 errors." in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("value = 12.5", "value = nan", "error: the value of fact `rd_share` should be a number"),
+        ("value = 2024-05-20", 'value = "2024-05-20"', "error: the value of fact `release_date`"),
+        ("value = 12.5", "value = 12.5\nunit = 3", "error: `unit` in fact `rd_share`"),
+    ],
+)
+def test_a_broken_fact_is_one_error_where_it_is_written(minimal: Path, old, new, expected):
+    # Every [[reference]] to it, its key figure and the dateline are not reported again.
+    edit(minimal, "content/facts.toml", old, new)
+    result = run_build(minimal)
+    assert result.returncode == 1
+    assert "Build failed: 1 error." in result.stderr, result.stderr
+    assert "content/facts.toml:" in result.stderr and expected in result.stderr, result.stderr
+
+
 def test_missing_translation_falls_back_to_the_original_with_a_notice(minimal: Path):
     (minimal / "content/zh-hans/02-firms.md").unlink()
     result = run_build(minimal)

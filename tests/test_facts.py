@@ -31,7 +31,7 @@ def language(code: str):
 
 @pytest.fixture(scope="module")
 def facts() -> dict[str, Fact]:
-    facts, problems = load_facts(FIGURES / "content" / "facts.toml", SETTINGS.currency)
+    facts, problems, _broken = load_facts(FIGURES / "content" / "facts.toml", SETTINGS.currency)
     assert problems == []
     return facts
 
@@ -159,7 +159,7 @@ def test_machine_values_are_language_neutral(facts):
 def test_bad_fact_is_reported_with_its_line(tmp_path: Path, toml, message):
     path = tmp_path / "facts.toml"
     path.write_text(toml, encoding="utf-8")
-    facts, problems = load_facts(path, "CNY")
+    facts, problems, _broken = load_facts(path, "CNY")
     assert facts == {}
     assert len(problems) == 1
     assert message in problems[0].message

@@ -17,9 +17,10 @@ def validate_release(release: Release) -> list[Problem]:
     facts = release.fact_map
     problems = _release_date(release) + _facts_written(release)
     source = release.source
+    broken = release.broken_facts
     for edition in release.editions:
-        problems += _references(edition, facts)
-        problems += _figures(edition, source, facts)
+        problems += _references(edition, facts, broken)
+        problems += _figures(edition, source, facts, broken)
         if edition is not source:
             problems += _coverage(edition, source, release)
     return problems
@@ -28,6 +29,8 @@ def validate_release(release: Release) -> list[Problem]:
 def _release_date(release: Release) -> list[Problem]:
     fact = release.fact_map.get("release_date")
     path = release.folder / "facts.toml"
+    if "release_date" in release.broken_facts:
+        return []  # reported where it is written
     if fact is None or fact.type != "date":
         hint = '[release_date]\ntype = "date"\nvalue = 2024-05-20'
         message = 'the facts need a `release_date` of type "date": the dateline shows it'
@@ -57,21 +60,28 @@ def _facts_written(release: Release) -> list[Problem]:
     return problems
 
 
-def _references(edition: Edition, facts: dict[str, Fact]) -> list[Problem]:
+def _references(edition: Edition, facts: dict[str, Fact], broken: frozenset[str]) -> list[Problem]:
     problems = []
     for section in edition.sections:
-        problems += check_references(section.body, section.path, section.body_line, facts, edition)
-        problems += check_references(section.title, section.path, section.title_line, facts, edition)
+        for text, line in ((section.body, section.body_line), (section.title, section.title_line)):
+            problems += check_references(text, section.path, line, facts, edition, broken)
     text = edition.release
     for key in RELEASE_KEYS:
-        problems += check_references(getattr(text, key), text.path, text.line(key) or 1, facts, edition)
+        problems += check_references(
+            getattr(text, key), text.path, text.line(key) or 1, facts, edition, broken
+        )
     for fact_id, label in text.figures:
-        problems += check_references(label, text.path, text.line(fact_id) or 1, facts, edition)
+        problems += check_references(label, text.path, text.line(fact_id) or 1, facts, edition, broken)
     return problems
 
 
 def check_references(
-    text: str, path, first_line: int, facts: dict[str, Fact], edition: Edition
+    text: str,
+    path,
+    first_line: int,
+    facts: dict[str, Fact],
+    edition: Edition,
+    broken: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Return a problem for each [[reference]] of a text that cannot be written: unknown, malformed, wrong form."""
     problems = []
@@ -86,6 +96,8 @@ def check_references(
                     "Write a fact's id between double brackets, such as [[high_tech_firms]], with no spaces."
                 )
                 problems.append(Problem(path, number, f"{where} is not a fact reference", hint=hint))
+            elif fact_id in broken:
+                continue  # the fact itself is reported, where it is written
             elif fact_id not in facts:
                 hint = suggest(fact_id, facts) or "Fact ids are the [names] in facts.toml."
                 problems.append(Problem(path, number, f"unknown fact `{fact_id}` in {where}", hint=hint))
@@ -97,11 +109,15 @@ def check_references(
     return problems
 
 
-def _figures(edition: Edition, source: Edition, facts: dict[str, Fact]) -> list[Problem]:
+def _figures(
+    edition: Edition, source: Edition, facts: dict[str, Fact], broken: frozenset[str]
+) -> list[Problem]:
     release = edition.release
     problems = []
     source_ids = dict(source.release.figures)
     for fact_id, line in release.figure_lines:
+        if fact_id in broken:
+            continue
         if fact_id not in facts:
             hint = suggest(fact_id, facts)
             problems.append(Problem(release.path, line, f"unknown fact `{fact_id}` in [figures]", hint=hint))

@@ -69,18 +69,24 @@ class Fact:
         return str(self.value)
 
 
-def load_facts(path: Path, default_currency: str = "") -> tuple[dict[str, Fact], list[Problem]]:
-    """Load a facts file; return every valid fact and every problem found."""
+def load_facts(
+    path: Path, default_currency: str = ""
+) -> tuple[dict[str, Fact], list[Problem], frozenset[str]]:
+    """Load a facts file; return every valid fact, every problem found, and the ids of the broken ones.
+
+    A broken fact is reported once, where it is written: references to it are
+    not reported again as references to an unknown fact.
+    """
     data, text, problems = read_toml(path)
     if data is None:
-        return {}, problems
+        return {}, problems, frozenset()
     facts = {}
     for fact_id, table in data.items():
         fact, found = _read_fact(fact_id, table, path, text, default_currency)
         problems += found
         if fact is not None:
             facts[fact_id] = fact
-    return facts, problems
+    return facts, problems, frozenset(data) - facts.keys()
 
 
 _FIELDS = {

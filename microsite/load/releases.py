@@ -86,6 +86,7 @@ class Release:
     editions: tuple[Edition, ...]
     schedule: Schedule
     names: tuple[Name, ...] = ()  # the site's glossary and the release's own
+    broken_facts: frozenset[str] = frozenset()  # in facts.toml but unreadable (reported there)
 
     @property
     def fact_map(self) -> dict[str, Fact]:
@@ -135,7 +136,7 @@ def load_release(
         return None, [Problem(folder, None, message)]
     if not is_inside(folder, inside):
         return None, [outside_problem(folder)]
-    facts, problems = load_facts(folder / "facts.toml", settings.currency)
+    facts, problems, broken = load_facts(folder / "facts.toml", settings.currency)
     schedule, found = load_schedule(folder / "schedule.toml")
     problems += found
     names = shared
@@ -158,4 +159,5 @@ def load_release(
             editions.append(edition)
     if len(editions) != len(settings.languages) or schedule is None:
         return None, problems
-    return Release(slug, folder, tuple(sorted(facts.items())), tuple(editions), schedule, names), problems
+    release = Release(slug, folder, tuple(sorted(facts.items())), tuple(editions), schedule, names, broken)
+    return release, problems
