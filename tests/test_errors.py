@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import edit, parse, run_build, tree_digest
+from .conftest import Content, append, edit, parse, run_build, tree_digest
 
 BROKEN = [
     # (file, text to replace, replacement, expected message; {line} is the line of the replaced text)
@@ -227,6 +227,33 @@ def test_a_broken_fact_is_one_error_where_it_is_written(minimal: Path, old, new,
     assert result.returncode == 1
     assert "Build failed: 1 error." in result.stderr, result.stderr
     assert "content/facts.toml:" in result.stderr and expected in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "[the report](https://example.com/report-[[rd_share]].pdf)",
+        "![chart](chart-[[rd_share]].png)",
+        "[report]: https://example.com/[[rd_share]]",
+        "<https://example.com/[[rd_share]]>",
+    ],
+)
+def test_a_fact_inside_a_web_address_is_an_error_at_its_line(minimal: Path, markdown):
+    path = minimal / "content/en/01-opening.md"
+    line = path.read_text(encoding="utf-8").rstrip("\n").count("\n") + 3
+    append(minimal, "content/en/01-opening.md", markdown)
+    result = run_build(minimal)
+    assert result.returncode == 1
+    expected = f"content/en/01-opening.md:{line}: error: [[rd_share]] is inside a web address"
+    assert expected in result.stderr, result.stderr
+
+
+def test_a_fact_in_a_links_text_is_written(minimal: Path):
+    append(minimal, "content/en/01-opening.md", "See [[[rd_share]] of spending](https://example.com/rd).")
+    result = run_build(minimal)
+    assert result.returncode == 0, result.stderr
+    link = parse(minimal / "site" / Content(minimal).page("en")).find("a", href="https://example.com/rd")
+    assert link.find("data", class_="fact")["value"] == "12.5"
 
 
 def test_missing_translation_falls_back_to_the_original_with_a_notice(minimal: Path):

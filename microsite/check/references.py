@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from microsite.analyse.format import fact_format_problem
 from microsite.analyse.markup import FACT_REF, parse_reference
 from microsite.check.translations import check_translation_state
@@ -10,6 +12,13 @@ from microsite.load.facts import ID_PATTERN, Fact
 from microsite.load.releases import Release
 from microsite.load.schema import suggest
 from microsite.problems import WARNING, Problem
+
+# Where a line holds a web address: a link's or image's destination ](…), a
+# reference definition [name]: …, an autolink <https:…>. A fact written there
+# would become part of the address ("…/12.5 percent"), never text.
+_ADDRESS = re.compile(
+    r"\]\(([^)]*)\)|^\s{0,3}\[[^\]]+\]:\s*(\S+)|<([a-z][a-z0-9+.-]*:[^>\s]*)>", re.IGNORECASE
+)
 
 
 def validate_release(release: Release) -> list[Problem]:
@@ -88,10 +97,18 @@ def check_references(
     if "[[" not in text:
         return problems
     for number, line in enumerate(text.split("\n"), start=first_line):
-        for match in FACT_REF.finditer(line):
+        matches = list(FACT_REF.finditer(line))
+        if not matches:
+            continue
+        addresses = [m.span(m.lastindex) for m in _ADDRESS.finditer(line)]
+        for match in matches:
             fact_id, form = parse_reference(match.group(1))
             where = f"[[{match.group(1)}]]"
-            if not ID_PATTERN.match(fact_id):
+            if any(start <= match.start() < end for start, end in addresses):
+                message = f"{where} is inside a web address: a fact is written only in text"
+                hint = "Write the address in full, and put the figure in the link's text if it is needed."
+                problems.append(Problem(path, number, message, hint=hint))
+            elif not ID_PATTERN.match(fact_id):
                 hint = (
                     "Write a fact's id between double brackets, such as [[high_tech_firms]], with no spaces."
                 )
