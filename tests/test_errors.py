@@ -256,6 +256,23 @@ def test_a_fact_in_a_links_text_is_written(minimal: Path):
     assert link.find("data", class_="fact")["value"] == "12.5"
 
 
+@pytest.mark.parametrize("relative", ["content/en/01-opening.md", "content/zh-hans/01-opening.md"])
+@pytest.mark.parametrize("breakage", ["unclosed-header", "not-utf-8"])
+def test_a_section_too_broken_to_load_is_one_problem(minimal: Path, relative, breakage):
+    # Its counterpart in the other language is not reported as unmatched or untranslated.
+    path = minimal / relative
+    text = path.read_text(encoding="utf-8")
+    if breakage == "unclosed-header":
+        path.write_text(text.replace("+++\n\n", "\n\n", 1), encoding="utf-8")
+    else:
+        path.write_bytes(text.encode("utf-16"))
+    result = run_build(minimal)
+    assert result.returncode == 1
+    assert f"{relative}:1: error:" in result.stderr
+    assert "Build failed: 1 error." in result.stderr, result.stderr
+    assert "translation" not in result.stderr and "matches no" not in result.stderr, result.stderr
+
+
 def test_missing_translation_falls_back_to_the_original_with_a_notice(minimal: Path):
     (minimal / "content/zh-hans/02-firms.md").unlink()
     result = run_build(minimal)

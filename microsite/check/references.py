@@ -154,8 +154,10 @@ def _figures(
 
 def _coverage(edition: Edition, source: Edition, release: Release) -> list[Problem]:
     problems = []
+    # A section file too broken to load is reported where it is; its
+    # counterpart (by file name) is not reported again as unmatched.
     for section in source.sections:
-        if edition.section(section.id) is None:
+        if edition.section(section.id) is None and section.path.name not in edition.unreadable:
             target = edition.release.path.parent / section.path.name
             message = f"section `{section.id}` has no {edition.language.name} translation: the {source.language.name} text is shown with a notice"
             hint = f'Add {target.parent.name}/{target.name} with id = "{section.id}".'
@@ -170,7 +172,7 @@ def _coverage(edition: Edition, source: Edition, release: Release) -> list[Probl
             problems += check_translation_state(
                 original, section, edition.language.name, release.reference(section.id), release.folder
             )
-        else:
+        elif section.path.name not in source.unreadable:
             hint = suggest(section.id, [s.id for s in source.sections]) or (
                 f"Every translated section needs a {source.language.name} original with the same id."
             )

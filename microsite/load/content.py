@@ -68,6 +68,7 @@ class Edition:
     language: Language
     release: ReleaseText
     sections: tuple[Section, ...]
+    unreadable: tuple[str, ...] = ()  # file names of sections too broken to load (reported there)
 
     def section(self, section_id: str) -> Section | None:
         """Return the section with this id, if this language has it."""
@@ -79,7 +80,7 @@ def load_edition(folder: Path, language: Language, inside: Path) -> tuple[Editio
     if not is_inside(folder, inside):
         return None, [outside_problem(folder)]
     release, problems = load_release_text(folder / "release.toml")
-    sections = []
+    sections, unreadable = [], []
     for path in sorted(folder.glob("*.md")):
         # Inside a folder that is inside, only a link can lead out: resolving
         # every file would cost a system call per folder on the way.
@@ -90,10 +91,12 @@ def load_edition(folder: Path, language: Language, inside: Path) -> tuple[Editio
         problems += found
         if section is not None:
             sections.append(section)
+        elif found:
+            unreadable.append(path.name)
     problems += _duplicate_ids(sections)
     if release is None:
         return None, problems
-    return Edition(language, release, tuple(sections)), problems
+    return Edition(language, release, tuple(sections), tuple(unreadable)), problems
 
 
 def load_snapshot(translation: Section, inside: Path) -> str | None:
