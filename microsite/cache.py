@@ -126,8 +126,11 @@ class FileDigests:
         """
         folder = str(folder)
         if folder not in self.folders:
+            top = (os.path.realpath(folder),)
+            followed: dict[str, tuple[str, ...]] = {}  # a folder reached through links: their targets
             for current, dirs, names in os.walk(folder, followlinks=True):
-                dirs.sort()
+                chain = followed.pop(current, top)
+                dirs[:] = [d for d in sorted(dirs) if _walkable(current, d, chain, followed)]
                 subfolders = [os.path.join(current, d) for d in dirs]
                 self.folders[current] = (subfolders, [os.path.join(current, n) for n in sorted(names)])
             self.folders.setdefault(folder, ([], []))
@@ -140,6 +143,26 @@ class FileDigests:
             current = {kept[3] for kept in self.known.values()}
             embargoes = {digest: e for digest, e in self.embargoes.items() if digest in current}
             _store(self.path, (self.known, embargoes))
+
+
+def _walkable(current: str, name: str, chain: tuple[str, ...], followed: dict) -> bool:
+    """Tell whether to walk into a subfolder: not a link back into where the walk has been.
+
+    A link to a folder above it (content/en/up -> ../..) would otherwise be
+    walked again and again, each time with the whole project, until the
+    system refuses the path: a careless link must not cost minutes.
+    """
+    path = os.path.join(current, name)
+    if not os.path.islink(path):
+        if len(chain) > 1:
+            followed[path] = chain
+        return True
+    target, here = os.path.realpath(path), os.path.realpath(current)
+    for seen in (here, *chain):
+        if seen == target or seen.startswith(target + os.sep):
+            return False
+    followed[path] = (*chain, target)
+    return True
 
 
 class BuildCache:

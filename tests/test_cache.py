@@ -218,3 +218,22 @@ def test_the_previews_rebuilds_make_what_a_clean_build_makes(tmp_path: Path):
     clean = assemble_site(project, BuildOptions(preview=True, cache=False, jobs=1))
     assert sorted(build.problems) == sorted(clean.problems)
     assert any("Figures at a glance" in problem.message for problem in build.problems)
+
+
+def test_a_link_back_up_the_tree_is_not_walked_again_and_again(tmp_path: Path):
+    from microsite.cache import FileDigests
+
+    project = fixture_project(tmp_path / "project", "minimal")
+    (project / "content/en/up").symlink_to("../..", target_is_directory=True)  # the whole project
+    (project / "content/en/me").symlink_to(".", target_is_directory=True)
+    (project / "archive").mkdir()
+    (project / "archive/notes.txt").write_text("kept elsewhere", encoding="utf-8")
+    (project / "content/elsewhere").symlink_to("../archive", target_is_directory=True)
+    (project / "archive/back").symlink_to("../content", target_is_directory=True)
+    files = FileDigests(None).tree(project / "content")
+    plain = sorted(str(p) for p in (project / "content").rglob("*") if p.is_file() and not p.is_symlink())
+    assert sorted(f for f in files if "/up/" not in f and "/me/" not in f and "/elsewhere/" not in f) == plain
+    assert [f for f in files if "/up/" in f or "/me/" in f] == []
+    assert [f for f in files if "/elsewhere/" in f] == [str(project / "content/elsewhere/notes.txt")]
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
