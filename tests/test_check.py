@@ -114,6 +114,19 @@ CASES = [
         id="heading-skips-a-level",
     ),
     pytest.param(
+        lambda p: (append(p, EN2, "The park says so.[^source]"), mark(p, "firms")),
+        [(EN2, "END", "missing-footnote")],
+        id="footnote-without-its-note",
+    ),
+    pytest.param(
+        lambda p: (
+            append(p, EN2, "The park says so.[^source]\n\n[^source]: Its annual report."),
+            mark(p, "firms"),
+        ),
+        [],
+        id="footnote-with-its-note",
+    ),
+    pytest.param(
         lambda p: edit(p, ZH2, "入驻，是计划数", "入驻,是计划数"),
         [(ZH2, 7, "half-width-punctuation")],
         id="half-width-punctuation",

@@ -18,16 +18,18 @@ SECTION_TITLE_LEVEL = 2  # the template shows each section's title as h2
 # Our own HTML, written by Jinja with double-quoted, escaped attributes: a
 # pattern reads it exactly, at a fraction of the cost of an HTML parser.
 _ATTRIBUTE = re.compile(r'\s(id|href|src)="([^"]*)"')
+# A footnote reference Markdown left as text: it has no note of that name.
+_ORPHAN_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 _DATELINE = re.compile(r'<p class="dateline">[^<]*<time[^>]*\sdatetime="([^"]*)"')
 
 
 def check_release_structure(record: ReleaseRecord) -> list[Problem]:
-    """Report unused facts, images without alt text and skipped heading levels."""
+    """Report unused facts, images without alt text, skipped heading levels and notes never written."""
     problems = _unused_facts(record.release)
     for by_key in record.passages.values():
         for passage in by_key.values():
             if passage.analysis is not None:
-                problems += _images(passage) + _headings(passage)
+                problems += _images(passage) + _headings(passage) + _footnotes(passage)
     return problems
 
 
@@ -69,6 +71,22 @@ def _images(passage: Passage) -> list[Problem]:
         )
         for src, alt in passage.analysis.images
         if not (alt or "").strip()
+    ]
+
+
+def _footnotes(passage: Passage) -> list[Problem]:
+    if "[^" not in passage.text:
+        return []
+    return [
+        Problem(
+            passage.path,
+            passage.line_of(match.group(0)),
+            f"the footnote {match.group(0)} has no note: readers see {match.group(0)!r} in the text",
+            WARNING,
+            hint=f"Add the note on a line of its own: {match.group(0)}: what the note says",
+            kind="missing-footnote",
+        )
+        for match in _ORPHAN_FOOTNOTE.finditer(passage.text)
     ]
 
 
