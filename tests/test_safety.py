@@ -206,6 +206,16 @@ def test_a_section_linked_from_outside_the_project_is_not_read(minimal: Path, tm
     assert "content/en/03-elsewhere.md: error: this is a link to" in result.stderr
 
 
+@pytest.mark.parametrize("target", ["..", "../.."])
+def test_a_release_folder_that_links_back_to_the_content_is_one_clear_error(minimal: Path, target):
+    (minimal / "content/releases").mkdir()
+    (minimal / "content/releases/loop").symlink_to(target, target_is_directory=True)
+    result = run_build(minimal)
+    assert result.returncode == 1
+    assert "content/releases/loop: error: the release folder `loop` is a link to" in result.stderr
+    assert "Build failed: 1 error." in result.stderr, result.stderr
+
+
 # --- check --mark-reviewed changes one value and nothing else -----------------------------
 
 HEADER = '+++\nid = "firms"\ntitle = "企业纷纷入驻"\ntranslated_from = "0000000000"\n+++\n\n正文。\n'
