@@ -124,6 +124,20 @@ BROKEN = [
         id="a-qualifier-alone-is-fine",
     ),
     pytest.param(
+        "content/site.toml",
+        'currency = "CNY"',
+        'currency = "XYZ"',
+        "content/site.toml:{line}: error: currency should be an ISO 4217 code such as CNY or USD, not 'XYZ'",
+        id="unknown-currency",
+    ),
+    pytest.param(
+        "content/en/release.toml",
+        'headline = "Lakeside District opens its first science park"',
+        'headline = " "',
+        "content/en/release.toml:{line}: error: the headline is empty",
+        id="empty-headline",
+    ),
+    pytest.param(
         "content/facts.toml",
         "value = 12.5",
         "value = nan",

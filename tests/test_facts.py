@@ -149,11 +149,13 @@ def test_machine_values_are_language_neutral(facts):
         ('[a]\ntype = "count"\nvalue = 3\nunit = "year"\n', "only a duration or a quantity has a unit"),
         ('[a]\ntype = "count"\nvalue = 3\nqualifier = "nearlyy"\n', "unknown qualifier 'nearlyy'"),
         ('[a]\ntype = "date"\nvalue = 2024-01-01\nqualifier = "about"\n', "a date cannot have a qualifier"),
-        ('[a]\ntype = "money"\nvalue = 3\ncurrency = "yuan"\n', "an amount of money needs its currency"),
+        ('[a]\ntype = "money"\nvalue = 3\ncurrency = "yuan"\n', "'yuan' is not a currency code"),
         ('[a]\ntype = "count"\nvalue = 3\nvalu = 4\n', "unknown key `valu`"),
         ('[a]\ntype = "count"\n', "has no `value`"),
         ("a = 3\n", "should be a table [a]"),
         ('[A-b]\ntype = "count"\nvalue = 3\n', "should use only lowercase letters"),
+        ('[a]\ntype = "money"\nvalue = 5\ncurrency = "usd"\n', "'usd' is not a currency code"),
+        ('[a]\ntype = "money"\nvalue = 5\ncurrency = "XYZ"\n', "'XYZ' is not a currency code"),
     ],
 )
 def test_bad_fact_is_reported_with_its_line(tmp_path: Path, toml, message):

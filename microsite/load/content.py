@@ -217,6 +217,12 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
         (k, line_of_key(text, k, after=figures_line) if figures_line else None) for k in data["figures"]
     )
     values = {key: data[key].strip() for key in RELEASE_KEYS}
+    if not values["headline"]:
+        return None, [
+            Problem(
+                path, line_of("headline"), "the headline is empty: it is the page's title and first heading"
+            )
+        ]
     release = ReleaseText(
         path=path,
         figures=tuple((k, v.strip()) for k, v in labels.items()),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+
+from babel.numbers import list_currencies
 
 from microsite.load.schema import Field, check_table, suggest
 from microsite.load.tomlio import key_lines, line_of_key, line_of_table, read_toml
@@ -15,7 +18,6 @@ from microsite.problems import Problem
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 NUMBER = (int, float)
 _VALUE_TYPES = {
     "count": (int,),
@@ -67,6 +69,16 @@ class Fact:
         if isinstance(self.value, Decimal):
             return format(self.value, "f")
         return str(self.value)
+
+
+@functools.cache
+def _currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def is_currency(code: str) -> bool:
+    """Tell whether a code is an ISO 4217 currency that CLDR can write ("CNY", "USD"; not "XYZ" or "usd")."""
+    return code in _currencies()
 
 
 def load_facts(
@@ -125,11 +137,14 @@ def _read_fact(fact_id: str, table, path: Path, text: str, default_currency: str
         if message:
             return None, [Problem(path, line_of(key), message[0], hint=message[1])]
     currency = table.get("currency", default_currency if kind == "money" else "")
-    if (kind == "money") != bool(currency) or (currency and not _CURRENCY.match(currency)):
-        hint = 'Write the ISO 4217 code of the currency, such as currency = "CNY" (yuan) or "USD".'
+    hint = 'Write the ISO 4217 code of the currency, such as currency = "CNY" (yuan) or "USD".'
+    if (kind == "money") != bool(currency):
         return None, [
             Problem(path, line_of("currency"), f"{what}: an amount of money needs its currency", hint=hint)
         ]
+    if currency and not is_currency(currency):
+        message = f"{what}: {currency!r} is not a currency code"
+        return None, [Problem(path, line_of("currency"), message, hint=hint)]
     fact = Fact(
         fact_id,
         kind,

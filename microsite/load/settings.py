@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
-from microsite.load.facts import DURATION_UNITS, QUALIFIERS
+from microsite.load.facts import DURATION_UNITS, QUALIFIERS, is_currency
 from microsite.load.schema import Field, check_table
 from microsite.load.tomlio import key_lines, line_of_key, line_of_table, read_toml
 from microsite.options import check_base_url
@@ -24,7 +24,6 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _CATALOG = re.compile(r"^[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$")
 _OG_LOCALE = re.compile(r"^[a-z]{2,3}_[A-Z]{2}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 # Reserved for documentation and tests (RFC 2606, RFC 6761): never a real site.
 _PLACEHOLDER_HOSTS = re.compile(
     r"(^|\.)(example\.(com|org|net)|example|test|invalid|localhost)$|^(127\.|\[::1\]|0\.0\.0\.0)"
@@ -184,7 +183,7 @@ def _read_site(table, path: Path, text: str) -> tuple[dict, list[Problem]]:
     if wrong:
         return {}, [Problem(path, line_of("base_url"), f"base_url: {wrong}")]
     currency = table.get("currency", "")
-    if currency and not _CURRENCY.match(currency):
+    if currency and not is_currency(currency):
         message = f"currency should be an ISO 4217 code such as CNY or USD, not {currency!r}"
         return {}, [Problem(path, line_of("currency"), message)]
     site = {
@@ -309,7 +308,7 @@ def _texts(table: dict | None) -> tuple[tuple[tuple[str, str], ...], str]:
 
 def _currencies(table: dict | None) -> tuple[tuple[tuple[str, str], ...], str]:
     pairs, message = _texts(table)
-    if not message and not all(_CURRENCY.match(code) for code, _ in pairs):
+    if not message and not all(is_currency(code) for code, _ in pairs):
         message = "should be keyed by ISO 4217 codes such as CNY"
     return pairs, message
 
