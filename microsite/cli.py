@@ -12,7 +12,17 @@ from pathlib import Path
 from microsite.cache import BuildCache, site_fingerprint
 from microsite.load.schema import suggest
 from microsite.options import BuildOptions, build_time, check_base_url
-from microsite.problems import ERROR, NOTICE, WARNING, ContentError, Problem, display_path, pack, unpack
+from microsite.problems import (
+    ERROR,
+    KINDS,
+    NOTICE,
+    WARNING,
+    ContentError,
+    Problem,
+    display_path,
+    pack,
+    unpack,
+)
 from microsite.project import Project
 from microsite.report import count, ignoring, json_report, strictly, terminal_lines, text_report
 from microsite.write.output import OutputRefused, check_target, clean_leftovers, read_manifest, stale_paths
@@ -130,6 +140,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     check.add_argument(
         "--ignore",
         metavar="KIND",
+        type=_kind,
         action="append",
         default=[],
         help="leave out findings of this kind (as shown in [brackets]); never errors",
@@ -151,7 +162,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
 def _speed_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
-        type=int,
+        type=_jobs,
         default=0,
         metavar="N",
         help="make releases in N processes (default: one per core)",
@@ -168,6 +179,25 @@ def _url(value: str) -> str:
     if wrong:
         raise argparse.ArgumentTypeError(wrong)
     return value
+
+
+def _kind(value: str) -> str:
+    if value not in KINDS:
+        advice = suggest(value, KINDS) or f"Kinds: {', '.join(KINDS)}."
+        raise argparse.ArgumentTypeError(f"there is no kind of finding {value!r}. {advice}")
+    return value
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of processes: use 1 or more (0: one per core)"
+        )
+    return jobs
 
 
 def _port(value: str) -> int:

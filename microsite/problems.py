@@ -10,6 +10,35 @@ ERROR = "error"
 WARNING = "warning"
 NOTICE = "notice"
 
+# Every kind of finding a warning or notice can have: what `check --ignore KIND`
+# accepts and the [brackets] of the report show. A test keeps it complete.
+KINDS = (
+    "broken-link",
+    "dateline-date",
+    "duplicate-id",
+    "embargo",
+    "figure-mismatch",
+    "fuzzy-interface-string",
+    "half-width-punctuation",
+    "heading-skip",
+    "missing-alt",
+    "missing-footnote",
+    "missing-interface-string",
+    "missing-translation",
+    "name-missing",
+    "name-near-miss",
+    "number-unit-style",
+    "outdated-translation",
+    "placeholder-address",
+    "straight-quote",
+    "typed-figure",
+    "typed-qualifier",
+    "unreviewed-translation",
+    "unsafe-markup",
+    "unused-fact",
+    "unverified-name",
+)
+
 
 class Problem(NamedTuple):
     """One thing wrong (or worth a look) in one file, at one line where known.

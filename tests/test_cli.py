@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,30 @@ def test_a_report_piped_into_head_ends_quietly(minimal: Path):
 def test_debug_works_before_or_after_the_command(minimal: Path):
     assert run_build(minimal, "--debug", "check").returncode == 0
     assert run_build(minimal, "check", "--debug").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["check", "--ignore", "typed-figures"], "Did you mean `typed-figure`?"),
+        (["check", "--ignore", "nonsense"], "Kinds: broken-link,"),
+        (["build", "--jobs", "-3"], "use 1 or more (0: one per core)"),
+        (["check", "--jobs", "many"], "use 1 or more (0: one per core)"),
+    ],
+)
+def test_an_option_value_that_cannot_be_is_a_usage_error(minimal: Path, args, says):
+    result = run_build(minimal, *args)
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert not (minimal / "site").exists()
+
+
+def test_every_kind_of_finding_can_be_ignored_by_name():
+    from microsite.problems import KINDS
+
+    root = Path(__file__).resolve().parent.parent / "microsite"
+    written = set()
+    for path in root.rglob("*.py"):
+        written |= set(re.findall(r'kind="([a-z-]+)"', path.read_text(encoding="utf-8")))
+    assert len(written) > 10
+    assert written == set(KINDS)
