@@ -10,6 +10,8 @@ whichever process made them, and whether they were made now or before.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import threading
@@ -31,12 +33,13 @@ def make_releases(
     keys = Keys(site, cache) if cache is not None else None
     further: list[ReleaseOutput | None] = []
     todo: list[tuple[int, str, Path, str]] = []
-    for index, (slug, folder) in enumerate(folders[1:]):
-        key = keys.release(slug, folder) if keys else ""
-        found = _cached(cache, key) if keys else None
-        further.append(found)
-        if found is None:
-            todo.append((index, slug, folder, key))
+    with _no_collections():
+        for index, (slug, folder) in enumerate(folders[1:]):
+            key = keys.release(slug, folder) if keys else ""
+            found = _cached(cache, key) if keys else None
+            further.append(found)
+            if found is None:
+                todo.append((index, slug, folder, key))
     # A worker stores what it makes in the cache itself, unless results stay in memory (the preview).
     store = cache.folder if cache is not None and cache.memory is None else None
     tasks = [(slug, folder, key, store) for _, slug, folder, key in todo]
@@ -49,6 +52,22 @@ def make_releases(
     if main is None or keep_records:
         main = _kept(process_release(slug, folder, site, Converters(), listing), key, cache, keep_records)
     return [main, *further], keys
+
+
+@contextlib.contextmanager
+def _no_collections():
+    # Reading a thousand cached results makes some 150,000 small tuples, none
+    # in a cycle: the collector would walk the growing heap again and again
+    # for nothing. Frozen afterwards, they are not walked later either (as the
+    # preview freezes what it keeps); they are still freed when unused.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _cached(cache: BuildCache, key: str) -> ReleaseOutput | None:
