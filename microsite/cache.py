@@ -103,6 +103,11 @@ class FileDigests:
             self.changed = True
         return self.embargoes[digest]
 
+    def embargoed(self, path: str | Path, now: datetime) -> bool:
+        """Tell whether the embargo a schedule file sets still holds at `now`."""
+        embargo = self.embargo(path)
+        return embargo is not None and now < embargo
+
     def forget(self, changed: set[Path]) -> None:
         """Forget what this run saw of changed files and folders (the preview, told by its watcher).
 
@@ -295,8 +300,7 @@ def site_fingerprint(root: Path, files: FileDigests, options: tuple, now: dateti
         for path in files.tree(os.path.join(root, folder)):
             inputs.append((path, files.digest(path)))
             if path.endswith(f"{os.sep}schedule.toml"):
-                embargo = files.embargo(path)
-                inputs.append(("embargoed", embargo is not None and now < embargo))
+                inputs.append(("embargoed", files.embargoed(path, now)))
     return key_of(generator_version(), str(root), options, inputs)
 
 

@@ -189,14 +189,15 @@ def _kind(value: str) -> str:
 
 
 def _jobs(value: str) -> int:
+    wrong = argparse.ArgumentTypeError(
+        f"{value!r} is not a number of processes: use 1 or more (0: one per core)"
+    )
     try:
         jobs = int(value)
     except ValueError:
-        jobs = -1
+        raise wrong from None
     if jobs < 0:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a number of processes: use 1 or more (0: one per core)"
-        )
+        raise wrong
     return jobs
 
 

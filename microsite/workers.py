@@ -183,13 +183,12 @@ class Keys:
 
     def _embargo_passed(self, folder: Path) -> bool:
         # The one input that changes without a save: time, at an embargo's end.
-        known = self.files.embargoes.get(self.files.seen.get(str(folder / "schedule.toml")), None)
-        return known is not None and self.now >= known
+        embargo = self.files.embargo(folder / "schedule.toml")
+        return embargo is not None and self.now >= embargo
 
     def _release(self, slug: str, folder: Path, listing: tuple[ReleaseSummary, ...]) -> str:
         inputs = [(path, self.files.digest(path)) for path in self._inputs(slug, folder)]
-        embargo = self.files.embargo(folder / "schedule.toml")
-        embargoed = None if embargo is None else self.now < embargo
+        embargoed = self.files.embargoed(folder / "schedule.toml", self.now)
         others = [(s.described, s.schedule.embargoed(self.now)) for s in listing]
         return key_of(self.site, slug, str(folder), inputs, embargoed, others)
 

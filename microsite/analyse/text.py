@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,22 +55,19 @@ class Passage:
             if position >= 0:
                 object.__setattr__(self, "_cursor", position)
                 return self._line_at(position)
-        return self._line_at(self._text_starts())
+        return self._line_at(self._text_start)
 
-    def _text_starts(self) -> int:
+    @functools.cached_property
+    def _text_start(self) -> int:
         # Where the first line of text is: asked for each finding that names no snippet.
-        start = self.__dict__.get("_text_start")
-        if start is None:
-            start = len(self.source) - len(self.source.lstrip())
-            object.__setattr__(self, "_text_start", start)
-        return start
+        return len(self.source) - len(self.source.lstrip())
+
+    @functools.cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in re.finditer("\n", self.source)]
 
     def _line_at(self, position: int) -> int:
-        starts = self.__dict__.get("_line_starts")
-        if starts is None:
-            starts = [0] + [m.end() for m in re.finditer("\n", self.source)]
-            object.__setattr__(self, "_line_starts", starts)
-        return self.first_line + bisect.bisect_right(starts, position) - 1
+        return self.first_line + bisect.bisect_right(self._line_starts, position) - 1
 
     def line_near(self, position: int) -> int:
         """Return the file line of the visible text around `position`."""

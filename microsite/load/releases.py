@@ -137,9 +137,9 @@ def load_release(
     if not is_inside(folder, inside):
         return None, [outside_problem(folder)]
     if slug and folder.is_symlink():
-        content = folder.parent.parent.resolve()
-        if content.is_relative_to(folder.resolve()):
-            message = f"the release folder `{slug}` is a link to {folder.resolve().name}/, which holds the main release"
+        target = folder.resolve()
+        if folder.parent.parent.resolve().is_relative_to(target):  # content/ or a folder holding it
+            message = f"the release folder `{slug}` is a link to {target.name}/, which holds the main release"
             hint = "A further release is a folder of its own, with its facts.toml, schedule.toml and a folder per language."
             return None, [Problem(folder, None, message, hint=hint)]
     facts, problems, broken = load_facts(folder / "facts.toml", settings.currency)
