@@ -118,6 +118,16 @@ def minimal(tmp_path: Path) -> Path:
     return fixture_project(tmp_path / "minimal", "minimal")
 
 
+@pytest.fixture
+def server(minimal: Path):
+    """`python build.py serve` running on the minimal fixture project (helpers in test_serve.py)."""
+    from .test_serve import Running, free_port
+
+    running = Running(minimal, free_port())
+    yield running
+    running.stop()
+
+
 # --- fixture projects, built once and read as their own files say ------------
 
 

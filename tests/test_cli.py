@@ -27,13 +27,6 @@ def test_a_misspelt_command_is_named(minimal: Path):
     assert "there is no command 'chek'. Did you mean `check`?" in result.stderr
 
 
-@pytest.mark.parametrize("port", ["0", "99999", "eighty"])
-def test_serve_refuses_a_port_that_cannot_be(minimal: Path, port):
-    result = run_build(minimal, "serve", "--port", port)
-    assert result.returncode == 2
-    assert "usage: build.py serve" in result.stderr and "--port" in result.stderr
-
-
 def test_a_missing_dependency_says_what_to_install(minimal: Path):
     code = "import sys, runpy; sys.modules['jinja2'] = None; sys.argv = ['build.py']; runpy.run_path('build.py', run_name='__main__')"
     result = subprocess.run(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import edit, fixture_project
-from .test_serve import Running, connect_browser, fetch, free_port, wait_for
+from .conftest import edit
+from .test_serve import Running, connect_browser, fetch, wait_for
 
 # An empty loop in the release template makes each release page take about
 # a second to render: a stand-in for re-rendering a newsroom's 2,000 pages.
@@ -20,13 +20,6 @@ SLOW = "{% for _ in range(20000000) %}{% endfor %}<!-- slow-edit -->"
 
 def slow_down_release_pages(project: Path) -> None:
     edit(project, "templates/release.html", "{% block main %}", "{% block main %}" + SLOW)
-
-
-@pytest.fixture
-def server(tmp_path: Path):
-    running = Running(fixture_project(tmp_path / "project", "minimal"), free_port())
-    yield running
-    running.stop()
 
 
 def test_last_pages_are_served_quickly_while_a_rebuild_runs(server: Running):

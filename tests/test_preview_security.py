@@ -10,22 +10,10 @@ import pytest
 from tornado.httpclient import HTTPClientError
 from tornado.websocket import WebSocketClosedError
 
-from .conftest import edit, fixture_project
+from .conftest import edit
 from .test_serve import Running, connect_browser, fetch, free_port, request
 
 PATHS = ["", "en/", "404.html", "no-such-page", "_review/", "livereload.js"]
-
-
-@pytest.fixture
-def minimal(tmp_path: Path) -> Path:
-    return fixture_project(tmp_path / "project", "minimal")
-
-
-@pytest.fixture
-def server(minimal: Path):
-    running = Running(minimal, free_port())
-    yield running
-    running.stop()
 
 
 @pytest.mark.parametrize(
@@ -48,21 +36,18 @@ def test_a_loopback_name_with_another_port_is_refused(server: Running):
     assert fetch(server.base + "en/", Host=f"localhost:{server.port + 1}")[0] == 403
 
 
-def test_the_host_given_is_answered(minimal: Path):
+@pytest.mark.parametrize(
+    ("option", "answered"),
+    [
+        pytest.param("localhost", "localhost", id="the-host-given"),
+        pytest.param("0.0.0.0", "192.0.2.7", id="every-interface-answers-addresses-not-names"),
+    ],
+)
+def test_host_option_answers_its_own_names_only(minimal: Path, option: str, answered: str):
     port = free_port()
-    running = Running(minimal, port, "--host", "localhost")
+    running = Running(minimal, port, "--host", option)
     try:
-        assert fetch(running.base + "en/", Host=f"localhost:{port}")[0] == 200
-        assert fetch(running.base + "en/", Host=f"attacker.example:{port}")[0] == 403
-    finally:
-        running.stop()
-
-
-def test_every_interface_answers_addresses_but_not_names(minimal: Path):
-    port = free_port()
-    running = Running(minimal, port, "--host", "0.0.0.0")
-    try:
-        assert fetch(running.base + "en/", Host=f"192.0.2.7:{port}")[0] == 200
+        assert fetch(running.base + "en/", Host=f"{answered}:{port}")[0] == 200
         assert fetch(running.base + "en/", Host=f"attacker.example:{port}")[0] == 403
     finally:
         running.stop()

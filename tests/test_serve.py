@@ -116,19 +116,6 @@ async def connect_browser(base: str, **headers: str):
     return connection
 
 
-@pytest.fixture
-def minimal(tmp_path: Path) -> Path:
-    """A private copy of the engine and the minimal fixture project."""
-    return fixture_project(tmp_path / "project", "minimal")
-
-
-@pytest.fixture
-def server(minimal: Path):
-    running = Running(minimal, free_port())
-    yield running
-    running.stop()
-
-
 def test_serve_prints_the_address_of_each_language(minimal: Path):
     port = free_port()
     printed = Running(minimal, port).output()
@@ -341,13 +328,7 @@ def test_port_in_use_is_reported_at_once_without_building(minimal: Path):
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "build.py", "serve", "--port", str(port)],
-            cwd=minimal,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
+        result = run_build(minimal, "serve", "--port", str(port))
     assert result.returncode == 1
     assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr
     assert f"try --port {port + 1}" in result.stderr
@@ -356,17 +337,15 @@ def test_port_in_use_is_reported_at_once_without_building(minimal: Path):
     assert not (minimal / "site").exists()
 
 
-@pytest.mark.parametrize("port", ["0", "99999", "65536", "-1"])
-def test_port_out_of_range_is_a_usage_error(minimal: Path, port: str):
-    result = subprocess.run(
-        [sys.executable, "build.py", "serve", "--port", port],
-        cwd=minimal,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+@pytest.mark.parametrize(
+    ("port", "shown"),
+    [("0", "0"), ("99999", "99999"), ("65536", "65536"), ("-1", "-1"), ("eighty", "'eighty'")],
+)
+def test_port_out_of_range_is_a_usage_error(minimal: Path, port: str, shown: str):
+    result = run_build(minimal, "serve", "--port", port)
     assert result.returncode == 2
-    assert f"error: argument --port: {port} is not a port number" in result.stderr
+    assert "usage: build.py serve" in result.stderr
+    assert f"error: argument --port: {shown} is not a port number" in result.stderr
     assert result.stdout == ""
 
 
