@@ -855,6 +855,19 @@ def fmt(value, unit="", digits=2) -> str:
     return f"{value:.{digits}f}{unit}"
 
 
+def _ratio_to_cold(n, f: dict, secs: dict, step: str, label: str, limit: float, digits: int) -> Row:
+    """A step's median time as a fraction of the cold build's, against its target."""
+    value = ratio(f[f"{step}_s"], f["cold_s"])
+    return Row(
+        label,
+        n,
+        f"{fmt(value, ' ×', digits)} ({fmt(f[f'{step}_s'], ' s')})",
+        f"≤ {limit} ×",
+        verdict(value, limit),
+        [f"{step} {secs[step]}"],
+    )
+
+
 def make_rows(results: dict) -> list[Row]:
     rows = []
     for n, f in results.get("sizes", {}).items():
@@ -883,16 +896,8 @@ def make_rows(results: dict) -> list[Row]:
             )
         )
         if secs["nochange"]:
-            value = ratio(f["nochange_s"], f["cold_s"])
             rows.append(
-                Row(
-                    "no-change rebuild, new process / cold",
-                    n,
-                    f"{fmt(value, ' ×', 3)} ({fmt(f['nochange_s'], ' s')})",
-                    "≤ 0.1 ×",
-                    verdict(value, 0.1),
-                    [f"nochange {secs['nochange']}"],
-                )
+                _ratio_to_cold(n, f, secs, "nochange", "no-change rebuild, new process / cold", 0.1, 3)
             )
         if secs["edit"]:
             found = f["digests"]["edit_marker_found"]
@@ -911,17 +916,7 @@ def make_rows(results: dict) -> list[Row]:
         if preview:
             rows += preview_rows(n, preview)
         if secs["check"]:
-            value = ratio(f["check_s"], f["cold_s"])
-            rows.append(
-                Row(
-                    "`build.py check` / cold build",
-                    n,
-                    f"{fmt(value, ' ×')} ({fmt(f['check_s'], ' s')})",
-                    "≤ 1.0 ×",
-                    verdict(value, 1.0),
-                    [f"check {secs['check']}"],
-                )
-            )
+            rows.append(_ratio_to_cold(n, f, secs, "check", "`build.py check` / cold build", 1.0, 2))
         # Judged on the tree's PSS: RSS counts every page a forked worker still
         # shares with the main process twice. The RSS sum is shown beside it.
         rows.append(
