@@ -15,8 +15,6 @@ from microsite.options import BuildOptions, build_time, check_base_url
 from microsite.problems import (
     ERROR,
     KINDS,
-    NOTICE,
-    WARNING,
     ContentError,
     Problem,
     display_path,
@@ -392,12 +390,11 @@ def run_build(project: Project, args) -> int:
         print(f"{where}: error: cannot write the site: {err.strerror or err}", file=sys.stderr)
         print(f"    {shown}/ was left as it was.", file=sys.stderr)
         return 1
-    report = terminal_lines(list(result.problems), project.root) if result.problems else ""
+    report = result.assembled.report()
     if report:
         sys.stderr.write(report + "\n")
         sys.stderr.flush()
-    warnings = sum(p.severity == WARNING for p in result.problems)
-    notices = sum(p.severity == NOTICE for p in result.problems)
+    warnings, notices = result.assembled.counts()
     if cache is not None and fingerprint:
         memo = {"fingerprint": fingerprint, "digests": result.assembled.digests(), "report": report}
         cache.remember("build", memo | {"warnings": warnings, "notices": notices})

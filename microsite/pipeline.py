@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,6 +40,7 @@ from microsite.render.pages import (
     render_release,
 )
 from microsite.render.sitemap import render_robots, render_sitemap
+from microsite.report import Findings, terminal_report, warnings_and_notices
 from microsite.write.compress import compressed_copies
 from microsite.write.output import (
     Page,
@@ -91,7 +93,7 @@ class ReleaseOutput:
 
     slug: str
     summary: ReleaseSummary | None
-    problems: list[Problem] = field(default_factory=list)
+    found: Findings = field(default_factory=Findings)
     pages: dict[str, str] = field(default_factory=dict)  # path: digest
     links: list[tuple[str, Problem]] = field(default_factory=list)  # pages of the site it links to
     sections: int = 0
@@ -101,19 +103,23 @@ class ReleaseOutput:
     made: bool = True  # made by this build (False: taken from the cache)
     in_cache: bool = False  # stored in the cache under its key (its pages are read from there)
 
-    def stored(self) -> tuple:
+    @property
+    def problems(self) -> list[Problem]:
+        return self.found.problems
+
+    def stored(self, root: Path) -> tuple:
         """Return the part of the output that is kept in the cache, as plain data."""
         targets = [target for target, _ in self.links]
-        found = pack(self.problems + [problem for _, problem in self.links])
-        return (self.slug, self.summary, found, len(self.problems), targets, self.pages, self.sections)
+        links = pack([problem for _, problem in self.links])
+        found = self.found.stored(root)
+        return (self.slug, self.summary, found, targets, links, self.pages, self.sections)
 
     @classmethod
     def restored(cls, data: tuple, key: str) -> ReleaseOutput:
         """Return an output as stored() kept it."""
-        slug, summary, found, count, targets, pages, sections = data
-        problems = unpack(found)
-        links = list(zip(targets, problems[count:]))
-        return cls(slug, summary, problems[:count], pages, links, sections, key=key, made=False)
+        slug, summary, found, targets, links, pages, sections = data
+        links = list(zip(targets, unpack(links), strict=True))
+        return cls(slug, summary, Findings(kept=found), pages, links, sections, key=key, made=False)
 
 
 @dataclass(frozen=True)
@@ -123,9 +129,24 @@ class Assembled:
     site: Site
     releases: tuple[ReleaseOutput, ...]
     site_pages: tuple[Page, ...]
-    problems: tuple[Problem, ...]
+    shared: tuple[Problem, ...]  # the findings of the site as a whole, not of one release
     cache: BuildCache | None = None
-    shared: tuple[Problem, ...] = ()  # those of the site as a whole, not of one release (also in problems)
+
+    @cached_property
+    def problems(self) -> tuple[Problem, ...]:
+        """Return every finding (those of releases taken from the cache are read back)."""
+        return self.shared + tuple(p for output in self.releases for p in output.problems)
+
+    def report(self) -> str:
+        """Return the build's list of findings, read from what each release keeps of them."""
+        return terminal_report(self._findings(), self.site.project.root)
+
+    def counts(self) -> tuple[int, int]:
+        """Return how many warnings and how many notices were found."""
+        return warnings_and_notices(self._findings(), self.site.project.root)
+
+    def _findings(self) -> list[Findings]:
+        return [Findings(list(self.shared)), *(output.found for output in self.releases)]
 
     def digests(self) -> dict[str, str]:
         """Return every output path with the digest of its bytes."""
@@ -237,21 +258,23 @@ def assemble_site(
         site = replace(site, environments=cache.environments)
     outputs, keys = make_releases(site, release_folders(project.content), cache, options.jobs, keep_records)
     main = outputs[0]
-    problems = shared + [problem for output in outputs for problem in output.problems]
-    if main.summary is None and not errors_in(problems):
+    # Only the errors are needed here: a release taken from the cache keeps
+    # its warnings packed until someone reads them.
+    failed = errors_in(shared) or any(output.found.tally(project.root).errors for output in outputs)
+    if main.summary is None and not failed:
         message = (
             "there is no main release: content/ needs facts.toml, schedule.toml and a folder per language"
         )
-        problems.append(Problem(project.content, None, message))
-    if errors_in(problems):
-        raise ContentError(problems)
+        shared.append(Problem(project.content, None, message))
+        failed = True
+    if failed:
+        raise ContentError(shared + [problem for output in outputs for problem in output.problems])
     summaries = [o.summary for o in outputs]
     site_pages = _site_pages(site, summaries, cache, keys.site_pages(summaries) if keys else "")
-    paths = check_paths(outputs, site_pages, site)
-    problems += paths
-    if errors_in(problems):
-        raise ContentError(problems)
-    return Assembled(site, tuple(outputs), tuple(site_pages), tuple(problems), cache, tuple(shared + paths))
+    shared += check_paths(outputs, site_pages, site)
+    if errors_in(shared):
+        raise ContentError(shared + [problem for output in outputs for problem in output.problems])
+    return Assembled(site, tuple(outputs), tuple(site_pages), tuple(shared), cache)
 
 
 def load_site(
@@ -325,7 +348,7 @@ def process_release(
     """Take one release through every stage: load, validate, analyse, check, render."""
     release, problems = load_release(slug, folder, site.settings, site.glossary, site.project.root)
     if release is None:
-        return ReleaseOutput(slug, None, problems)
+        return ReleaseOutput(slug, None, Findings(problems))
     problems += validate_release(release)
     problems += _embargo(release, site.render)
     if slug:
@@ -334,11 +357,11 @@ def process_release(
         )
     sections = sum(len(e.sections) for e in release.editions)
     if errors_in(problems):
-        return ReleaseOutput(slug, None, problems, sections=sections)
+        return ReleaseOutput(slug, None, Findings(problems), sections=sections)
     record = analyse_release(release, converters)
     problems += _refusals(record)
     if errors_in(problems):
-        return ReleaseOutput(slug, None, problems, sections=sections, record=record)
+        return ReleaseOutput(slug, None, Findings(problems), sections=sections, record=record)
     problems += check_release(record, site.settings)
     pages = render_release(record, site.renderer(), listing)
     if site.compress:
@@ -347,7 +370,9 @@ def process_release(
     problems += found
     contents = {page.path: page.content for page in pages}
     digests = {path: digest(content) for path, content in contents.items()}
-    return ReleaseOutput(slug, summarise(record), problems, digests, links, sections, contents, record)
+    return ReleaseOutput(
+        slug, summarise(record), Findings(problems), digests, links, sections, contents, record
+    )
 
 
 def _refusals(record: ReleaseRecord) -> list[Problem]:

@@ -8,11 +8,13 @@ hundred thousand findings must print in well under a second.
 from __future__ import annotations
 
 import json
+import pickle
 from collections import Counter, defaultdict
 from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
-from microsite.problems import ERROR, NOTICE, WARNING, Problem, display_path
+from microsite.problems import ERROR, NOTICE, WARNING, Problem, display_path, pack, unpack
 
 ORDER = {ERROR: 0, WARNING: 1, NOTICE: 2}
 # Notices that are fine while writing but must not be published: --strict fails on them.
@@ -64,36 +66,124 @@ def ranked(problems: list[Problem], root: Path, by_file: bool = False) -> tuple[
     return sorted(problems, key=key), paths
 
 
+class Tally(NamedTuple):
+    """What the build's list needs of one release's findings, worked out where they were found."""
+
+    errors: tuple[Problem, ...]
+    head: Problem | None  # the first warning or notice in reading order
+    counts: tuple[tuple[str, str, int], ...]  # warnings and notices: (severity, kind, how many)
+
+
+class Findings:
+    """One release's findings, and the part of them the build's list shows.
+
+    Made in this build, they are in memory. Read back from the cache, they
+    stay packed until someone reads them all (`check`, the preview): a
+    rebuild after one edit at a thousand releases needs only each release's
+    errors, counts and first few, not 135,000 warnings made into objects.
+    """
+
+    def __init__(self, problems: list[Problem] | None = None, kept: tuple | None = None):
+        self._problems = problems
+        self._kept = kept  # as stored() made it: (tally, first few packed, all packed)
+
+    @property
+    def problems(self) -> list[Problem]:
+        if self._problems is None:
+            self._problems = unpack(pickle.loads(self._kept[2]))
+        return self._problems
+
+    def tally(self, root: Path) -> Tally:
+        if self._kept is not None:
+            return self._kept[0]
+        others = [p for p in self.problems if p.severity != ERROR]
+        first = self.first(root, 1)
+        counts = Counter((p.severity, p.kind) for p in others)
+        return Tally(
+            tuple(p for p in self.problems if p.severity == ERROR),
+            first[0] if first else None,
+            tuple((severity, kind, n) for (severity, kind), n in sorted(counts.items())),
+        )
+
+    def first(self, root: Path, limit: int = BUILD_SHOWS) -> list[Problem]:
+        """Return the first `limit` warnings and notices in reading order."""
+        if self._problems is None:
+            return unpack(pickle.loads(self._kept[1]))[:limit]
+        others = [p for p in self._problems if p.severity != ERROR]
+        return _first(others, _Paths(root), limit)
+
+    def stored(self, root: Path) -> tuple:
+        """Return the findings as the cache keeps them."""
+        packed = (pack(self.first(root)), pack(self.problems))
+        return (self.tally(root), *(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in packed))
+
+
 def terminal_lines(problems: list[Problem], root: Path) -> str:
+    """Return the build's list of some findings (see terminal_report)."""
+    return terminal_report([Findings(list(problems))], root)
+
+
+def terminal_report(parts: list[Findings], root: Path) -> str:
     """Return the build's list: `path:line: severity: message`, hint below, errors first.
 
     Every error is listed. Warnings and notices are listed up to a screenful
     (BUILD_SHOWS); past that, they are counted by kind: a newsroom's archive
     can hold a hundred thousand, and `check` is the place to read them all.
     """
-    errors = [p for p in problems if p.severity == ERROR]
-    others = [p for p in problems if p.severity != ERROR]
     paths = _Paths(root)
-    key = lambda p: (ORDER[p.severity], paths[p.path], p.line or 0, p.message)  # noqa: E731
-    first = sorted(errors, key=key) + _first(others, paths, BUILD_SHOWS)
+    key = _reading_order(paths)
+    tallies = [part.tally(root) for part in parts]
+    errors = sorted((p for tally in tallies for p in tally.errors), key=key)
+    first = _first_of_all(parts, tallies, root, key)
     lines = []
-    for problem in first:
+    for problem in errors + first:
         where = paths[problem.path] + (f":{problem.line}" if problem.line is not None else "")
         lines.append(f"{where}: {problem.severity}: {problem.message}")
         if problem.hint:
             lines.append("    " + problem.hint)
-    if len(others) > BUILD_SHOWS:
-        rest = Counter((p.severity, p.kind) for p in others) - Counter((p.severity, p.kind) for p in first)
+    counts: Counter = Counter()
+    for tally in tallies:
+        for severity, kind, number in tally.counts:
+            counts[severity, kind] += number
+    others = sum(counts.values())
+    if others > BUILD_SHOWS:
+        rest = counts - Counter((p.severity, p.kind) for p in first)
         counted = ", ".join(
             f"{number} {kind or 'other'} {severity}{'' if number == 1 else 's'}"
             for (severity, kind), number in sorted(
-                rest.items(), key=lambda item: (ORDER[item[0][0]], -item[1])
+                rest.items(), key=lambda item: (ORDER[item[0][0]], -item[1], item[0][1])
             )
         )
-        lines.append(
-            f"… and {len(others) - BUILD_SHOWS} more: {counted} (python build.py check lists them all)"
-        )
+        lines.append(f"… and {others - BUILD_SHOWS} more: {counted} (python build.py check lists them all)")
     return "\n".join(lines)
+
+
+def warnings_and_notices(parts: list[Findings], root: Path) -> tuple[int, int]:
+    """Return how many warnings and how many notices there are."""
+    counts: Counter = Counter()
+    for part in parts:
+        for severity, _kind, number in part.tally(root).counts:
+            counts[severity] += number
+    return counts[WARNING], counts[NOTICE]
+
+
+def _reading_order(paths: _Paths):
+    return lambda p: (ORDER[p.severity], paths[p.path], p.line or 0, p.message, p.kind, p.hint)
+
+
+def _first_of_all(parts: list[Findings], tallies: list[Tally], root: Path, key) -> list[Problem]:
+    # The parts whose first finding comes first are read first; once the
+    # list is full and the next part's first finding comes after its last,
+    # no later part can add anything: one or two parts are unpacked, not all.
+    order = sorted(
+        (i for i, tally in enumerate(tallies) if tally.head is not None), key=lambda i: key(tallies[i].head)
+    )
+    chosen: list[Problem] = []
+    for i in order:
+        if len(chosen) >= BUILD_SHOWS and key(tallies[i].head) > key(chosen[-1]):
+            break
+        chosen = sorted(chosen + parts[i].first(root), key=key)[:BUILD_SHOWS]
+    return chosen
 
 
 def _first(problems: list[Problem], paths: _Paths, limit: int) -> list[Problem]:
@@ -108,10 +198,11 @@ def _first(problems: list[Problem], paths: _Paths, limit: int) -> list[Problem]:
     for problem in problems:
         groups[severity_and_file(problem)].append(problem)
     chosen: list[Problem] = []
+    key = _reading_order(paths)
     for group in sorted(groups, key=lambda g: (ORDER[g[0]], paths[g[1]])):
         if len(chosen) >= limit:
             break
-        chosen += sorted(groups[group], key=lambda p: (p.line or 0, p.message))
+        chosen += sorted(groups[group], key=key)
     return chosen[:limit]
 
 

@@ -44,13 +44,14 @@ def make_releases(
     store = cache.folder if cache is not None and cache.memory is None else None
     tasks = [(slug, folder, key, store) for _, slug, folder, key in todo]
     for (index, _slug, _folder, key), output in zip(todo, _run(site, tasks, jobs)):
-        further[index] = _kept(output, key, cache, keep_records)
+        further[index] = _kept(output, key, cache, keep_records, site.project.root)
     listing = tuple(o.summary for o in further if o.summary is not None)
     slug, folder = folders[0]
     key = keys.release(slug, folder, listing) if keys else ""
     main = _cached(cache, key) if keys else None
     if main is None or keep_records:
-        main = _kept(process_release(slug, folder, site, Converters(), listing), key, cache, keep_records)
+        made = process_release(slug, folder, site, Converters(), listing)
+        main = _kept(made, key, cache, keep_records, site.project.root)
     return [main, *further], keys
 
 
@@ -88,12 +89,14 @@ def _cached(cache: BuildCache, key: str) -> ReleaseOutput | None:
     return output
 
 
-def _kept(output: ReleaseOutput, key: str, cache: BuildCache | None, keep_records: bool) -> ReleaseOutput:
+def _kept(
+    output: ReleaseOutput, key: str, cache: BuildCache | None, keep_records: bool, root: Path
+) -> ReleaseOutput:
     output.key = key
     if cache is not None:
         if output.in_cache:
             cache.used.add(key)
-        elif cache.put(key, output.stored(), output.contents or {}) and cache.memory is None:
+        elif cache.put(key, output.stored(root), output.contents or {}) and cache.memory is None:
             # The pages are read back from the cache when they are written:
             # a thousand releases' pages need not all be held in memory at once.
             output.contents, output.in_cache = None, True
@@ -144,7 +147,9 @@ def _job(task: tuple[str, Path, str, Path | None]) -> ReleaseOutput:
     slug, folder, key, store = task
     output = process_release(slug, folder, _WORKER["site"], _WORKER["converters"])
     output.record = None  # the analysis stays in the worker: only results travel back
-    if store is not None and store_result(store, key, output.stored(), output.contents or {}):
+    if store is not None and store_result(
+        store, key, output.stored(_WORKER["site"].project.root), output.contents or {}
+    ):
         output.contents, output.in_cache = None, True  # the pages stay on disk, until they are written
     return output
 

@@ -125,6 +125,31 @@ def test_releases_made_in_worker_processes_are_the_same_bytes(tmp_path: Path):
     assert one.stderr == two.stderr
 
 
+def test_a_long_report_after_an_edit_lists_and_counts_what_a_clean_build_does(tmp_path: Path):
+    # More warnings than the build lists, spread over releases taken from the
+    # cache and one made again: the list and the counts must not depend on which.
+    project = many_releases(tmp_path)
+    typed = " ".join(f"It cost {n} yuan." for n in range(11, 23))
+    for number in range(6):
+        append(project, f"content/releases/bridge-{number}/en/01-opening.md", typed)
+    assert run_build(project, "build", "--out", str(tmp_path / "cached")).returncode == 0
+    append(project, "content/releases/bridge-3/en/01-opening.md", "It cost 7 yuan.")
+    cached = run_build(project, "build", "--out", str(tmp_path / "cached"))
+    clean = run_build(project, "build", "--out", str(tmp_path / "clean"), "--no-cache", "--jobs", "1")
+    assert cached.returncode == clean.returncode == 0
+    assert cached.stderr == clean.stderr
+    assert cached.stdout.split(": ")[-1] == clean.stdout.split(": ")[-1]  # "N warnings, M notices."
+    # The list is the first findings in reading order (warnings, then by file and line), as check has them.
+    found = json.loads(run_check(project, "--format", "json").stdout)["findings"]
+    rank = {"error": 0, "warning": 1, "notice": 2}
+    found.sort(key=lambda f: (rank[f["severity"]], f["path"], f["line"] or 0, f["message"]))
+    listed = [line for line in cached.stderr.splitlines() if not line.startswith(("    ", "… and"))]
+    assert len(listed) == 50 < len(found)
+    assert listed == [f"{f['path']}:{f['line']}: {f['severity']}: {f['message']}" for f in found[:50]]
+    more = cached.stderr.splitlines()[-1]
+    assert more.startswith(f"… and {len(found) - 50} more: ")
+
+
 @pytest.mark.parametrize(
     "breakage",
     [
