@@ -131,16 +131,33 @@ class FileDigests:
         """
         folder = str(folder)
         if folder not in self.folders:
-            top = (os.path.realpath(folder),)
-            followed: dict[str, tuple[str, ...]] = {}  # a folder reached through links: their targets
-            for current, dirs, names in os.walk(folder, followlinks=True):
-                chain = followed.pop(current, top)
-                dirs[:] = [d for d in sorted(dirs) if _walkable(current, d, chain, followed)]
-                subfolders = [os.path.join(current, d) for d in dirs]
-                self.folders[current] = (subfolders, [os.path.join(current, n) for n in sorted(names)])
-            self.folders.setdefault(folder, ([], []))
+            self._walk(folder, (os.path.realpath(folder),))
         subfolders, files = self.folders[folder]
         return files + [path for sub in subfolders for path in self.tree(sub)]
+
+    def _walk(self, folder: str, chain: tuple[str, ...]) -> None:
+        # os.scandir names each entry's path and kind itself: at 4,000
+        # folders and 28,000 files, os.walk and os.path.join cost a tenth of
+        # a second more, on every build.
+        subfolders, files = [], []
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            entries = []
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()  # through a link too
+            except OSError:
+                is_folder = False
+            if not is_folder:
+                files.append(entry.path)
+                continue
+            inner = _walkable(entry, folder, chain)
+            if inner is not None:
+                subfolders.append(entry.path)
+                self._walk(entry.path, inner)
+        self.folders[folder] = (subfolders, files)
 
     def save(self) -> None:
         """Keep the digests for the next build."""
@@ -150,24 +167,20 @@ class FileDigests:
             _store(self.path, (self.known, embargoes))
 
 
-def _walkable(current: str, name: str, chain: tuple[str, ...], followed: dict) -> bool:
-    """Tell whether to walk into a subfolder: not a link back into where the walk has been.
+def _walkable(entry: os.DirEntry, current: str, chain: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Return the links followed to reach a subfolder, or None for a link back into where the walk has been.
 
     A link to a folder above it (content/en/up -> ../..) would otherwise be
     walked again and again, each time with the whole project, until the
     system refuses the path: a careless link must not cost minutes.
     """
-    path = os.path.join(current, name)
-    if not os.path.islink(path):
-        if len(chain) > 1:
-            followed[path] = chain
-        return True
-    target, here = os.path.realpath(path), os.path.realpath(current)
+    if not entry.is_symlink():
+        return chain
+    target, here = os.path.realpath(entry.path), os.path.realpath(current)
     for seen in (here, *chain):
         if seen == target or seen.startswith(target + os.sep):
-            return False
-    followed[path] = (*chain, target)
-    return True
+            return None
+    return (*chain, target)
 
 
 class BuildCache:
