@@ -86,6 +86,7 @@ class Findings:
     def __init__(self, problems: list[Problem] | None = None, kept: tuple | None = None):
         self._problems = problems
         self._kept = kept  # as stored() made it: (tally, first few packed, all packed)
+        self._tally: tuple[Path, Tally] | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -96,14 +97,18 @@ class Findings:
     def tally(self, root: Path) -> Tally:
         if self._kept is not None:
             return self._kept[0]
-        others = [p for p in self.problems if p.severity != ERROR]
-        first = self.first(root, 1)
-        counts = Counter((p.severity, p.kind) for p in others)
-        return Tally(
-            tuple(p for p in self.problems if p.severity == ERROR),
-            first[0] if first else None,
-            tuple((severity, kind, n) for (severity, kind), n in sorted(counts.items())),
-        )
+        if self._tally is None or self._tally[0] != root:
+            # Worked out once: the preview keeps a release's findings from one save to the next.
+            others = [p for p in self.problems if p.severity != ERROR]
+            first = self.first(root, 1)
+            counts = Counter((p.severity, p.kind) for p in others)
+            tally = Tally(
+                tuple(p for p in self.problems if p.severity == ERROR),
+                first[0] if first else None,
+                tuple((severity, kind, n) for (severity, kind), n in sorted(counts.items())),
+            )
+            self._tally = (root, tally)
+        return self._tally[1]
 
     def first(self, root: Path, limit: int = BUILD_SHOWS) -> list[Problem]:
         """Return the first `limit` warnings and notices in reading order."""
