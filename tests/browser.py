@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
@@ -47,8 +48,9 @@ class Viewport:
     mobile: bool
 
 
-PHONE = Viewport("phone-360", 360, 740, True)
+PHONE = Viewport("phone-320", 320, 640, True)
 PHONE_LARGE = Viewport("phone-390", 390, 844, True)
+TABLET = Viewport("tablet-768", 768, 1024, True)
 DESKTOP = Viewport("desktop", 1280, 800, False)
 # A4 minus Chromium's default print margins (0.4 in each side), in CSS pixels.
 A4_PRINTABLE = Viewport("print-a4", 717, 1046, False)
@@ -79,7 +81,17 @@ def start_chromium(profile: Path) -> webdriver.Chrome:
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Serve a built site, answering a missing address with its 404.html, as static hosts do."""
+    """Serve a built site under a path (/ or a sub-path), answering a missing address with its 404.html, as static hosts do."""
+
+    def __init__(self, *args, prefix: str = "/", **kwargs):
+        self.prefix = prefix
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path):
+        path = urlsplit(path).path
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_site__")
+        return super().translate_path("/" + path[len(self.prefix) :])
 
     def send_error(self, code, message=None, explain=None):
         if code != 404:
@@ -95,11 +107,12 @@ class SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def serve_site(folder: Path) -> tuple[ThreadingHTTPServer, str]:
-    """Serve a folder on a free loopback port in a thread; return the server and its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(folder)))
+def serve_site(folder: Path, prefix: str = "/") -> tuple[ThreadingHTTPServer, str]:
+    """Serve a folder under `prefix` on a free loopback port in a thread; return the server and its address."""
+    handler = partial(SiteHandler, directory=str(folder), prefix=prefix)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
 
 
 def reset(driver: webdriver.Chrome) -> None:

@@ -3,7 +3,8 @@
 Debian's Chromium, driven through Debian's chromedriver, loads fixture sites built by the
 command line and served over HTTP; never the shipped content, which editors change. One
 browser serves the whole module. Screenshots of every page at every size, and of its
-printed pages when pdftoppm is installed, land in the pytest temporary folder `screens`.
+printed pages when pdftoppm is installed, land in the pytest temporary folder `screens`,
+or in the folder $SCREENSHOTS names (`screenshots/`, which git ignores, for review).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .browser import (
     DESKTOP,
     PHONE,
     PHONE_LARGE,
+    TABLET,
     Viewport,
     count_pdf_pages,
     describe_violations,
@@ -55,7 +57,7 @@ PAGES = {
     "404": ("en/no-such-page/", "en"),
 }
 BILINGUAL = ("picker", "404")
-SCREENS = (PHONE, PHONE_LARGE, DESKTOP)
+SCREENS = (PHONE, PHONE_LARGE, TABLET, DESKTOP)
 MIN_BODY_TEXT_PX = 16
 MIN_TARGET_PX = 24
 # What a person must see on each kind of page.
@@ -66,14 +68,15 @@ ESSENTIALS = {
         "body text": ".release-section p:not(.fallback-notice), .release-section li",
         "language switcher": ".language-switcher a",
     },
+    # The page itself is the choice of language: no switcher above it.
     "choice": {
         "headline": "h1",
         "body text": ".language-choices a",
-        "language switcher": ".language-switcher a",
+        "footer": ".site-footer p",
     },
 }
 TAP_TARGETS = ".language-switcher a, .contents a, .language-choices a"
-SCREEN_ONLY = "nav, .skip-link, .downloads, .home-link"
+SCREEN_ONLY = "nav, .skip-link, .home-link"
 PRINTED_PAGES_AT_MOST = {"picker": 1, "404": 1, "release-en": 3, "release-zh": 3}
 
 
@@ -147,8 +150,13 @@ def browser(chromium):
 
 @pytest.fixture(scope="module")
 def screens(tmp_path_factory) -> Path:
-    """Where screenshots go, for a person to look at."""
-    return tmp_path_factory.mktemp("screens")
+    """Where screenshots go, for a person to look at: $SCREENSHOTS (kept out of git), or a temporary folder."""
+    wanted = os.environ.get("SCREENSHOTS")
+    if not wanted:
+        return tmp_path_factory.mktemp("screens")
+    folder = Path(wanted).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def url_of(sites: dict[str, str], fixture: str, kind: str) -> str:
@@ -472,7 +480,8 @@ def test_page_works_without_javascript(browser, sites, fixture, kind):
         shown = browser.execute_script(_SHOWN, css)
         assert shown and all(e["visible"] for e in shown), f"{what} missing without JavaScript: {shown}"
     other = "en" if PAGES[kind][1] == "zh-Hans" else "zh-Hans"
-    switch = browser.find_element(By.CSS_SELECTOR, f".language-switcher a[hreflang='{other}']")
+    links = ".language-choices" if kind in BILINGUAL else ".language-switcher"
+    switch = browser.find_element(By.CSS_SELECTOR, f"{links} a[hreflang='{other}']")
     switch.click()
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == other
     assert browser.find_element(By.CSS_SELECTOR, "h1").is_displayed()
@@ -487,7 +496,8 @@ const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let node = walker.nextNode(); node; node = walker.nextNode()) {
   const text = node.data.trim();
   const el = node.parentElement;
-  if (!text || el.closest('script, style')) continue;
+  // A web address is in no language.
+  if (!text || el.closest('script, style') || /^https?:\/\/\S+$/.test(text)) continue;
   const lang = el.closest('[lang]')?.getAttribute('lang') || '';
   const latinWords = (text.match(/[A-Za-z]{2,}/g) || []).length;
   if (han.test(text) && !lang.startsWith('zh')) problems.push(`Chinese text in lang="${lang}": ${text.slice(0, 40)}`);
@@ -515,3 +525,159 @@ def test_rich_fixture_shows_an_untranslated_section_in_english_on_the_chinese_pa
     section = browser.find_element(By.CSS_SELECTOR, "section.fallback")
     assert section.get_attribute("lang") == "en"
     assert section.find_element(By.CSS_SELECTOR, ".fallback-notice").get_attribute("lang") == "zh-Hans"
+
+
+# --- the story first, on a phone --------------------------------------------
+
+_FIRST_PARAGRAPH_TOP = """
+const p = document.querySelector('.release-section p:not(.fallback-notice)');
+return p.getBoundingClientRect().top + scrollY;
+"""
+
+
+@pytest.mark.parametrize("fixture, kind", page_cases(("release-en", "release-zh"), ("rich",)))
+def test_the_story_starts_within_one_and_a_half_screens_on_a_phone(browser, sites, fixture, kind):
+    open_page(browser, url_of(sites, fixture, kind), PHONE_LARGE)
+    top = browser.execute_script(_FIRST_PARAGRAPH_TOP)
+    assert top <= 1.5 * PHONE_LARGE.height, (
+        f"the first paragraph starts {top:.0f}px down a {PHONE_LARGE.height}px screen"
+    )
+    columns = browser.execute_script(
+        "return getComputedStyle(document.querySelector('.key-figures dl')).gridTemplateColumns"
+    )
+    assert len(columns.split()) == 2, f"key figures in {columns!r}, not two columns"
+
+
+# --- header and footer ------------------------------------------------------
+
+_CURRENT_LANGUAGE = """
+const current = document.querySelector('.language-switcher [aria-current="page"]');
+const tops = [...document.querySelectorAll('.language-switcher li > *')].map(el => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return range.getBoundingClientRect().bottom;
+});
+current.focus();
+return {href: current.hasAttribute('href'), focusable: document.activeElement === current, lang: current.lang,
+        bottoms: tops};
+"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=lambda v: v.name)
+@pytest.mark.parametrize("fixture, kind", page_cases(("release-en", "release-zh")))
+def test_the_current_language_is_shown_but_is_no_link_to_the_page_itself(
+    browser, sites, fixture, kind, viewport
+):
+    open_page(browser, url_of(sites, fixture, kind), viewport)
+    current = browser.execute_script(_CURRENT_LANGUAGE)
+    assert current["lang"] == PAGES[kind][1]
+    assert not current["href"] and not current["focusable"], "the page's own language is a tab stop to itself"
+    bottoms = current["bottoms"]
+    assert max(bottoms) - min(bottoms) <= 1, f"the languages' names do not sit on one line: {bottoms}"
+
+
+@pytest.mark.parametrize("fixture, kind", page_cases())
+def test_every_page_ends_with_the_footer_and_the_language_picker_is_not_repeated(
+    browser, sites, fixture, kind
+):
+    open_page(browser, url_of(sites, fixture, kind), DESKTOP)
+    footer = browser.find_elements(By.CSS_SELECTOR, "footer.site-footer")
+    assert footer and footer[0].is_displayed() and footer[0].text.strip(), "no footer"
+    switchers = browser.find_elements(By.CSS_SELECTOR, ".language-switcher")
+    if kind in BILINGUAL:
+        assert switchers == [], "the page that offers the languages offers them again in its header"
+    else:
+        assert len(switchers) == 1
+
+
+# --- the 404 page, wherever a host serves it --------------------------------
+
+
+@pytest.fixture(scope="module")
+def mirrored(sites, tmp_path_factory) -> str:
+    """The rich fixture's site served under a path its base_url does not name (/mirror/press/)."""
+    project = fixture_project(tmp_path_factory.mktemp("mirror") / "rich", "rich")
+    assert run_build(project).returncode == 0
+    server, address = serve_site(project / "site", "/mirror/press/")
+    yield address
+    server.shutdown()
+    server.server_close()
+
+
+_NOT_FOUND_LOOK = """
+const card = document.querySelector('.language-choices a');
+const style = getComputedStyle(card);
+return {title: document.title, h1: document.querySelector('h1').textContent,
+        bodyMargin: getComputedStyle(document.body).margin, border: style.borderTopColor,
+        underline: getComputedStyle(card.querySelector('.choice-language')).textDecorationLine};
+"""
+
+
+def _contrast(rgb: str) -> float:
+    channels = [int(v) / 255 for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+@pytest.mark.parametrize("where", ["root", "mirror"])
+@pytest.mark.parametrize("depth", ["no-such-page/", "en/a/b/c/d/", "zh-hans/gone.html"])
+def test_the_404_page_says_page_not_found_and_is_styled_at_any_depth(browser, sites, mirrored, where, depth):
+    base = sites["rich"] if where == "root" else mirrored
+    open_page(browser, base + depth, DESKTOP)
+    look = browser.execute_script(_NOT_FOUND_LOOK)
+    assert look["title"].startswith("Page not found | 页面未找到"), look["title"]
+    assert "Page not found" in look["h1"] and "页面未找到" in look["h1"]
+    assert look["bodyMargin"] == "0px", "the stylesheet did not load"
+    assert _contrast(look["border"]) >= 3, f"link card edge {look['border']} is too faint"
+    assert look["underline"] == "underline", "the link cards do not look like links"
+
+
+# --- print ------------------------------------------------------------------
+
+_PRINTED_WIDTHS = """
+const width = document.querySelector('main').getBoundingClientRect().width;
+const p = document.querySelector('.release-section p:not(.fallback-notice)');
+const addresses = [...document.querySelectorAll('.downloads li')].map(li => {
+  const address = li.querySelector('.address');
+  return [li.querySelector('a').textContent, address && address.getClientRects().length ? address.textContent : null];
+});
+return {main: width, text: p.getBoundingClientRect().width, addresses};
+"""
+
+
+@pytest.mark.parametrize("fixture, kind", page_cases(("release-en", "release-zh")))
+def test_printed_text_runs_the_page_width_and_download_links_print_their_addresses(
+    browser, sites, fixture, kind
+):
+    open_page(browser, url_of(sites, fixture, kind), A4_PRINTABLE)
+    emulate_print(browser)
+    printed = browser.execute_script(_PRINTED_WIDTHS)
+    assert printed["text"] >= 0.95 * printed["main"], f"text {printed['text']}px wide on {printed['main']}px"
+    assert len(printed["addresses"]) == 4
+    for link, address in printed["addresses"]:
+        assert address and address.startswith("https://press.lakeside-district.cn/"), (
+            f"{link!r} prints no address"
+        )
+    open_page(browser, url_of(sites, fixture, kind), DESKTOP)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    shown = browser.execute_script(
+        "return [...document.querySelectorAll('.address')].some(a => a.getClientRects().length)"
+    )
+    assert not shown, "the addresses show on screen, beside the links"
+
+
+# --- Chinese typesetting ----------------------------------------------------
+
+
+def test_chinese_paragraphs_are_justified_and_broken_strictly(browser, sites):
+    open_page(browser, url_of(sites, "rich", "release-zh"), PHONE_LARGE)
+    style = browser.execute_script(
+        "const s = getComputedStyle(document.querySelector('.release-section:not(.fallback) p'));"
+        "return [s.textAlign, s.lineBreak];"
+    )
+    assert style == ["justify", "strict"]
+    english = browser.execute_script(
+        "return getComputedStyle(document.querySelector('section.fallback p:not(.fallback-notice)')).textAlign"
+    )
+    assert english != "justify", "the English section inside the Chinese page is justified too"

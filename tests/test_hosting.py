@@ -210,7 +210,11 @@ def test_404_page_works_at_any_depth(tmp_path: Path, serve_folder, where):
     heading = soup.h1.find_all("span")
     assert [span["lang"] for span in heading] == [lang["html_lang"] for lang in content.languages]
     for span, code in zip(heading, content.codes):
-        assert span.get_text() == content.interface(code, "This page does not exist.")
+        assert span.get_text() == content.interface(code, "Page not found")
+    notes = [li.select_one(".choice-note").get_text() for li in choices]
+    assert notes == [content.interface(code, "This page does not exist.") for code in content.codes]
+    # Its styles come with it: a host may serve it under any path, at any depth.
+    assert soup.find("link", rel="stylesheet") is None and "font-family" in soup.style.get_text()
     base = local + f"{content.source['code']}/no/such/page/"
     for ref in references(base, page, "text/html"):
         if ref.startswith("#"):

@@ -89,7 +89,11 @@ def test_every_page_has_landmarks_one_h1_and_a_skip_link(built_fixture, name):
         assert len(soup.find_all("h1")) == 1, page
         skip = soup.body.find("a")
         assert skip["href"] == "#page_main" and soup.find(id="page_main").name == "main", page
-        assert soup.find("header") and soup.find("nav") and soup.find("main"), page
+        assert soup.find("header") and soup.find("main") and soup.find("footer"), page
+        # A release page has its switcher; the front door and 404 are themselves the choice of language.
+        assert bool(soup.find("nav", class_="language-switcher")) == (
+            page not in ("index.html", "404.html")
+        ), page
         assert soup.head.find("meta")["charset"] == "utf-8", page
         assert soup.find("meta", attrs={"name": "viewport"}), page
 
@@ -130,7 +134,10 @@ def test_language_switcher_leads_to_the_same_page_in_every_language(built_fixtur
         ]
         for code in content.codes:
             links = parse(project / "site" / content.page(code, slug)).select("nav.language-switcher a")
-            assert [(a["href"], a["lang"]) for a in links] == expected
+            # The page's own language is named, but is no link to the page itself.
+            assert [(a.get("href"), a["lang"]) for a in links] == [
+                (None if c == code else href, lang) for c, (href, lang) in zip(content.codes, expected)
+            ]
             assert [a.get("aria-current") for a in links] == [
                 "page" if c == code else None for c in content.codes
             ]
@@ -382,8 +389,8 @@ def test_further_releases_get_their_own_pages_and_are_listed(built_fixture):
         for code in content.codes:
             page = parse(site / content.page(code, slug))
             assert straight(page.h1.get_text()) == content.release(code, slug)["headline"]
-            assert [a["href"] for a in page.select("nav.language-switcher a")] == [
-                f"../../{c}/{slug}/" for c in content.codes
+            assert [a.get("href") for a in page.select("nav.language-switcher a")] == [
+                None if c == code else f"../../{c}/{slug}/" for c in content.codes
             ]
             assert page.select_one(".home-link a")["href"] == f"../../{code}/"
             assert page.select_one("link[rel=stylesheet]")["href"].startswith("../../assets/style.")
@@ -433,8 +440,9 @@ def test_front_door_title_names_the_newsroom(built_fixture, name):
 
 
 @pytest.mark.parametrize("name", ["minimal", "three-languages"])
-def test_not_found_page_title_says_the_page_does_not_exist(built_fixture, name):
+def test_not_found_page_title_says_page_not_found_in_every_language(built_fixture, name):
     project = built_fixture(name)
     content = Content(project)
     title = parse(project / "site" / "404.html").title.get_text()
-    assert content.interface(content.source["code"], "This page does not exist.") in title
+    said = [content.interface(code, "Page not found") for code in content.codes]
+    assert title.startswith(" | ".join(said) + " | ")

@@ -28,6 +28,10 @@ class AssetSet:
             raise KeyError(f"no asset named {name!r} in templates/assets/ (there are: {known})")
         return found
 
+    def content(self, name: str) -> bytes:
+        """Return the bytes of an asset as the build writes them."""
+        return dict(self.files)[self.url(name)]
+
 
 def load_assets(assets: Path, static: Path, inside: Path) -> tuple[AssetSet, list[Problem]]:
     """Fingerprint templates/assets/* and take templates/static/* as they are.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import traceback
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from babel.dates import format_datetime
@@ -145,6 +146,14 @@ def _render_edition(
         "meta": release_metadata(renderer.settings, summary, language, noindex=notice is not None),
         "feed": f"{root}{code}/feed.xml",
         "downloads": {name: name for name in KIT_FILES},
+        # Printed beside each download link: on paper, the link is its address.
+        "addresses": {
+            **{
+                name: urljoin(urljoin(renderer.settings.base_url, release.page_path(code)), name)
+                for name in KIT_FILES
+            },
+            "feed": urljoin(renderer.settings.base_url, f"{code}/feed.xml"),
+        },
     }
     html = render_template(renderer.envs[code], "release.html", context)
     date = format_fact(release.fact_map["release_date"], language)
@@ -228,16 +237,28 @@ def _figure_contexts(record: ReleaseRecord, code: str) -> list[dict]:
     for fact_id, _label in source.release.figures:
         translated = record.passage(code, f"label:{fact_id}")
         label = translated or record.passage(source.language.code, f"label:{fact_id}")
+        value = fact_markup(release.fact_map[fact_id], language)
+        measure = dict(release.edition(code).release.measures).get(fact_id, "")
         figures.append(
             {
                 "id": fact_id,
                 "label": label.text,
                 "label_lang": None if translated else source.language.html_lang,
-                "value": fact_markup(release.fact_map[fact_id], language),
-                "measure": dict(release.edition(code).release.measures).get(fact_id, ""),
+                "value": value,
+                "measure": measure,
+                "long": _columns(value.striptags() + measure) > LONG_FIGURE,
             }
         )
     return figures
+
+
+# A key figure wider than this many columns (a Chinese character is two) does
+# not fit half a phone's width unbroken: it takes the whole row there.
+LONG_FIGURE = 12
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def render_front_door(main: ReleaseSummary, renderer: Renderer, noindex: bool) -> Page:
@@ -258,6 +279,7 @@ def render_not_found(main: ReleaseSummary, renderer: Renderer) -> Page:
     """
     root = urlsplit(renderer.settings.base_url).path
     context = _bilingual_context(main, renderer, root, "not_found_part.html", "not_found_prompt.html")
+    context["inline_stylesheet"] = _inline(renderer.assets.content("style.css"))
     context["meta"] = {
         "canonical": None,
         "alternates": [],
@@ -268,6 +290,12 @@ def render_not_found(main: ReleaseSummary, renderer: Renderer) -> Page:
     }
     source = renderer.settings.source.code
     return Page("404.html", render_template(renderer.envs[source], "404.html", context).encode("utf-8"))
+
+
+def _inline(stylesheet: bytes) -> Markup:
+    # Inside <style>, only "</style" ends the element: written as "<\/style", a
+    # stylesheet's text cannot close it early.
+    return Markup(stylesheet.decode("utf-8").replace("</", "<\\/"))
 
 
 def _bilingual_context(
@@ -297,8 +325,23 @@ def _bilingual_context(
         "parts": parts,
         # The page speaks every language: so do its skip link and the switcher's label.
         "skip_links": _in_each_language(renderer, "Skip to main content"),
-        "switcher_labels": [renderer.gettext(lang.code, "Language") for lang in settings.languages],
+        "footers": [
+            Markup(f'<span lang="{escape(lang.html_lang)}">{escape(line)}</span>')
+            for lang, line in _published_by(renderer, main)
+        ],
     }
+
+
+def _published_by(renderer: Renderer, main: ReleaseSummary) -> list[tuple[Language, str]]:
+    texts = dict(main.texts)
+    return [
+        (
+            lang,
+            renderer.gettext(lang.code, "Published by %(issuer)s.")
+            % {"issuer": dict(texts[lang.code])["issuer"]},
+        )
+        for lang in renderer.settings.languages
+    ]
 
 
 def _in_each_language(renderer: Renderer, message: str) -> list[Markup]:
