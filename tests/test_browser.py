@@ -681,3 +681,20 @@ def test_chinese_paragraphs_are_justified_and_broken_strictly(browser, sites):
         "return getComputedStyle(document.querySelector('section.fallback p:not(.fallback-notice)')).textAlign"
     )
     assert english != "justify", "the English section inside the Chinese page is justified too"
+
+
+# --- text exports, as a browser shows them ----------------------------------
+
+
+@pytest.mark.parametrize("code", ["en", "zh-hans"])
+@pytest.mark.parametrize("name", ["release.txt", "facts.csv", "facts.json"])
+def test_every_text_export_reads_right_when_served_without_a_charset(browser, sites, code, name):
+    # Python's http.server, like many hosts, sends text/plain and text/csv with no charset:
+    # without a byte-order mark Chromium would read UTF-8 as windows-1252 ("â€™", "è¥¿").
+    open_page(browser, f"{sites['rich']}{code}/{name}", DESKTOP)
+    text = browser.execute_script("return document.body.innerText")
+    assert text.strip(), f"{code}/{name} shows nothing"
+    garbled = [mark for mark in ("â€", "Ã", "Â", "è", "å", "ä", "\ufffd") if mark in text]
+    assert garbled == [], f"{code}/{name} is shown garbled: {text[:120]!r}"
+    if code == "zh-hans" and name == "release.txt":
+        assert any("\u4e00" <= c <= "\u9fff" for c in text), "no Chinese in the Chinese wire copy"
