@@ -698,3 +698,51 @@ def test_every_text_export_reads_right_when_served_without_a_charset(browser, si
     assert garbled == [], f"{code}/{name} is shown garbled: {text[:120]!r}"
     if code == "zh-hans" and name == "release.txt":
         assert any("\u4e00" <= c <= "\u9fff" for c in text), "no Chinese in the Chinese wire copy"
+
+
+# --- key figures ------------------------------------------------------------
+
+_FIGURE_ROWS = """
+const rows = {};
+for (const card of document.querySelectorAll('.key-figures .figure')) {
+  const top = Math.round(card.getBoundingClientRect().top);
+  const value = card.querySelector('dd').getBoundingClientRect();
+  (rows[top] = rows[top] || []).push(Math.round(value.bottom));
+}
+return Object.values(rows);
+"""
+
+# Each line of each label: how many characters it holds.
+_LABEL_LINES = """
+return [...document.querySelectorAll('.key-figures dt')].map(dt => {
+  const text = dt.textContent, lines = [];
+  let top = null;
+  for (let i = 0; i < text.length; i++) {
+    const range = document.createRange();
+    range.setStart(dt.firstChild, i);
+    range.setEnd(dt.firstChild, i + 1);
+    const box = range.getBoundingClientRect();
+    if (!box.width) continue;
+    if (top === null || box.top > top + box.height / 2) { lines.push(''); top = box.top; }
+    lines[lines.length - 1] += text[i];
+  }
+  return lines;
+});
+"""
+
+
+@pytest.mark.parametrize("viewport", SCREENS, ids=lambda v: v.name)
+@pytest.mark.parametrize("fixture, kind", page_cases(("release-en", "release-zh"), ("rich",)))
+def test_key_figure_values_line_up_across_a_row_and_chinese_labels_keep_words_whole(
+    browser, sites, fixture, kind, viewport
+):
+    open_page(browser, url_of(sites, fixture, kind), viewport)
+    for row in browser.execute_script(_FIGURE_ROWS):
+        assert max(row) - min(row) <= 1, f"values of one row end at {row}"
+    if kind == "release-zh":
+        lonely = [
+            lines
+            for lines in browser.execute_script(_LABEL_LINES)
+            if len(lines) > 1 and min(map(len, lines)) < 2
+        ]
+        assert lonely == [], f"a label leaves one character alone on a line: {lonely}"
