@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
+import subprocess
 import threading
 from dataclasses import dataclass
 from functools import partial
@@ -21,7 +23,11 @@ from .conftest import ROOT
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE = ROOT / ".ci" / "tools" / "node_modules" / "axe-core" / "axe.min.js"
-INSTALL_HINT = "apt-get install chromium chromium-driver fonts-noto-cjk, and the npm install line of .ci/run for axe-core"
+LIGHTHOUSE = ROOT / ".ci" / "tools" / "node_modules" / ".bin" / "lighthouse"
+INSTALL_HINT = (
+    "apt-get install chromium chromium-driver fonts-noto-cjk, and the npm install line of .ci/run"
+    " for axe-core and Lighthouse"
+)
 # This machine reaches no network but the package registries: without these flags Chromium
 # keeps trying to reach its vendor's services. Nothing may download a browser or driver.
 CHROMIUM_FLAGS = (
@@ -56,9 +62,9 @@ DESKTOP = Viewport("desktop", 1280, 800, False)
 A4_PRINTABLE = Viewport("print-a4", 717, 1046, False)
 
 
-def require_browser() -> None:
+def require_browser(*also: Path) -> None:
     """Skip (fail in CI, whose .ci/run installs them) when Chromium, chromedriver or axe-core is missing."""
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER, AXE) if not path.exists()]
+    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER, AXE, *also) if not path.exists()]
     if not missing:
         return
     message = f"browser tests need {', '.join(missing)} ({INSTALL_HINT})"
@@ -198,3 +204,21 @@ def describe_violations(violations: list[dict]) -> str:
             summary = node.get("failureSummary", "").replace("\n", " ")
             lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
     return "\n".join(lines)
+
+
+def run_lighthouse(url: str, desktop: bool, report: Path) -> dict:
+    """Audit a page with Lighthouse in Debian's Chromium (a phone by default); return its JSON report."""
+    flags = " ".join(CHROMIUM_FLAGS)
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        "--only-categories=performance,accessibility,best-practices,seo",
+        f"--chrome-flags={flags}",
+        *(["--preset=desktop"] if desktop else []),
+    ]
+    env = {**os.environ, "CHROME_PATH": str(CHROMIUM)}
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=180)
+    return json.loads(report.read_text(encoding="utf-8"))

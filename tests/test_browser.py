@@ -23,6 +23,7 @@ from selenium.webdriver.common.keys import Keys
 from .browser import (
     A4_PRINTABLE,
     DESKTOP,
+    LIGHTHOUSE,
     PHONE,
     PHONE_LARGE,
     TABLET,
@@ -35,6 +36,7 @@ from .browser import (
     require_browser,
     reset,
     run_axe,
+    run_lighthouse,
     save_full_page,
     save_screen,
     serve_site,
@@ -746,3 +748,22 @@ def test_key_figure_values_line_up_across_a_row_and_chinese_labels_keep_words_wh
             if len(lines) > 1 and min(map(len, lines)) < 2
         ]
         assert lonely == [], f"a label leaves one character alone on a line: {lonely}"
+
+
+# --- Lighthouse -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("desktop", [False, True], ids=["mobile", "desktop"])
+@pytest.mark.parametrize("kind", ["release-en", "release-zh", "picker"])
+def test_lighthouse_scores_100_in_every_category(sites, tmp_path, kind, desktop):
+    require_browser(LIGHTHOUSE)
+    report = run_lighthouse(url_of(sites, "rich", kind), desktop, tmp_path / "lighthouse.json")
+    scores = {name: category["score"] for name, category in report["categories"].items()}
+    failing = [
+        f"{audit_id}: {audit.get('displayValue') or audit['title']}"
+        for audit_id, audit in report["audits"].items()
+        if audit.get("score") is not None
+        and audit["score"] < 1
+        and audit.get("scoreDisplayMode") in ("binary", "numeric")
+    ]
+    assert scores == dict.fromkeys(scores, 1), f"{scores}:" + problems(failing)

@@ -133,7 +133,7 @@ def test_language_switcher_leads_to_the_same_page_in_every_language(built_fixtur
             (f"{root_of(slug)}{lang['code']}/{suffix}", lang["html_lang"]) for lang in content.languages
         ]
         for code in content.codes:
-            links = parse(project / "site" / content.page(code, slug)).select("nav.language-switcher a")
+            links = parse(project / "site" / content.page(code, slug)).select("nav.language-switcher li > *")
             # The page's own language is named, but is no link to the page itself.
             assert [(a.get("href"), a["lang"]) for a in links] == [
                 (None if c == code else href, lang) for c, (href, lang) in zip(content.codes, expected)
@@ -389,7 +389,7 @@ def test_further_releases_get_their_own_pages_and_are_listed(built_fixture):
         for code in content.codes:
             page = parse(site / content.page(code, slug))
             assert straight(page.h1.get_text()) == content.release(code, slug)["headline"]
-            assert [a.get("href") for a in page.select("nav.language-switcher a")] == [
+            assert [a.get("href") for a in page.select("nav.language-switcher li > *")] == [
                 None if c == code else f"../../{c}/{slug}/" for c in content.codes
             ]
             assert page.select_one(".home-link a")["href"] == f"../../{code}/"

@@ -72,7 +72,9 @@ def test_every_element_declares_the_language_of_its_text(trilingual: Content):
         code, tag = lang["code"], lang["html_lang"]
         expected = [("html", "", tag)]
         expected += [
-            ("a", "" if other["code"] == code else f"../{other['code']}/", other["html_lang"])
+            ("span", "", other["html_lang"])
+            if other["code"] == code
+            else ("a", f"../{other['code']}/", other["html_lang"])
             for other in trilingual.languages
         ]
         missing = untranslated(trilingual, code)
