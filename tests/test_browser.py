@@ -705,13 +705,16 @@ def test_every_text_export_reads_right_when_served_without_a_charset(browser, si
 # --- key figures ------------------------------------------------------------
 
 _FIGURE_ROWS = """
-const rows = {};
+const rows = {}, panel = document.querySelector('.key-figures dl').getBoundingClientRect();
 for (const card of document.querySelectorAll('.key-figures .figure')) {
-  const top = Math.round(card.getBoundingClientRect().top);
+  const box = card.getBoundingClientRect();
   const value = card.querySelector('dd').getBoundingClientRect();
-  (rows[top] = rows[top] || []).push(Math.round(value.bottom));
+  const row = rows[Math.round(box.top)] = rows[Math.round(box.top)] || {bottoms: [], left: Infinity, right: 0};
+  row.bottoms.push(Math.round(value.bottom));
+  row.left = Math.min(row.left, box.left);
+  row.right = Math.max(row.right, box.right);
 }
-return Object.values(rows);
+return Object.values(rows).map(row => ({...row, gap: Math.round(panel.right - row.right + row.left - panel.left)}));
 """
 
 # Each line of each label: how many characters it holds.
@@ -735,12 +738,13 @@ return [...document.querySelectorAll('.key-figures dt')].map(dt => {
 
 @pytest.mark.parametrize("viewport", SCREENS, ids=lambda v: v.name)
 @pytest.mark.parametrize("fixture, kind", page_cases(("release-en", "release-zh"), ("rich",)))
-def test_key_figure_values_line_up_across_a_row_and_chinese_labels_keep_words_whole(
+def test_key_figures_fill_their_rows_line_up_and_chinese_labels_keep_words_whole(
     browser, sites, fixture, kind, viewport
 ):
     open_page(browser, url_of(sites, fixture, kind), viewport)
     for row in browser.execute_script(_FIGURE_ROWS):
-        assert max(row) - min(row) <= 1, f"values of one row end at {row}"
+        assert max(row["bottoms"]) - min(row["bottoms"]) <= 1, f"values of one row end at {row['bottoms']}"
+        assert row["gap"] <= 1, f"a row of key figures leaves an empty slot ({row['gap']}px)"
     if kind == "release-zh":
         lonely = [
             lines

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -446,3 +447,22 @@ def test_not_found_page_title_says_page_not_found_in_every_language(built_fixtur
     title = parse(project / "site" / "404.html").title.get_text()
     said = [content.interface(code, "Page not found") for code in content.codes]
     assert title.startswith(" | ".join(said) + " | ")
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_key_figures_fill_both_columns_of_every_row(built_fixture, name):
+    # The panel has two columns: a card marked wide takes a whole row. No row may be
+    # left with one card beside an empty slot, and a long figure never shares a row.
+    project = built_fixture(name)
+    content = Content(project)
+    for page in content.release_pages():
+        cards = parse(project / "site" / page).select(".key-figures .figure")
+        alone = False
+        for card in cards:
+            value = card.dd.get_text()
+            columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
+            wide = "wide" in card["class"]
+            assert wide or columns <= 12, f"{page}: {value!r} shares a row on a phone"
+            assert not (wide and alone), f"{page}: the card before {value!r} is alone in its row"
+            alone = False if wide else not alone
+        assert not alone, f"{page}: the last key figure is alone in its row"

@@ -249,7 +249,30 @@ def _figure_contexts(record: ReleaseRecord, code: str) -> list[dict]:
                 "long": _columns(value.striptags() + measure) > LONG_FIGURE,
             }
         )
+    for figure, wide in zip(figures, _wide([f["long"] for f in figures]), strict=True):
+        figure["wide"] = wide
     return figures
+
+
+def _wide(long: list[bool]) -> list[bool]:
+    """Return which figures take a whole row of the two-column panel.
+
+    A long figure does; so does a figure that would otherwise be left alone
+    in its row (before a long one, or last): no empty slot, and the cards
+    stay in their order (a grid filling gaps would move them).
+    """
+    wide = list(long)
+    alone = None  # a figure so far alone in its row
+    for index, is_long in enumerate(long):
+        if is_long:
+            if alone is not None:
+                wide[alone] = True
+            alone = None
+        else:
+            alone = index if alone is None else None
+    if alone is not None:
+        wide[alone] = True
+    return wide
 
 
 # A key figure wider than this many columns (a Chinese character is two) does
