@@ -78,7 +78,7 @@ ESSENTIALS = {
     },
 }
 TAP_TARGETS = ".language-switcher a, .contents a, .language-choices a"
-SCREEN_ONLY = "nav, .skip-link, .home-link"
+SCREEN_ONLY = "nav, .skip-link, .home-link, .site-footer"
 PRINTED_PAGES_AT_MOST = {"picker": 1, "404": 1, "release-en": 3, "release-zh": 3}
 
 
@@ -382,7 +382,7 @@ def test_print_shows_the_content_black_on_white_without_screen_chrome(browser, s
     found = browser.execute_script(_PRINT_PROBLEMS, SCREEN_ONLY)
     assert found == [], "printed on A4:" + problems(found)
     for what, css in essentials_of(kind).items():
-        if what != "language switcher":
+        if what not in ("language switcher", "footer"):  # screen only
             assert browser.find_elements(By.CSS_SELECTOR, css)[0].is_displayed(), f"{what} is not printed"
 
 
@@ -396,6 +396,25 @@ def test_printed_pdf_has_a_sane_number_of_pages(browser, sites, screens, fixture
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(pdf.with_suffix(""))], check=True)
     assert 1 <= pages <= PRINTED_PAGES_AT_MOST[kind], f"prints on {pages} A4 pages"
+
+
+@pytest.mark.parametrize("fixture, kind", page_cases(("release-en", "release-zh")))
+def test_no_printed_page_holds_only_the_footer(browser, sites, tmp_path, fixture, kind):
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext is missing: .ci/run installs poppler-utils")
+        pytest.skip("needs pdftotext (apt-get install poppler-utils)")
+    open_page(browser, url_of(sites, fixture, kind), DESKTOP)
+    footer = "".join(browser.find_element(By.CSS_SELECTOR, ".site-footer").text.split())
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    pdf = tmp_path / "printed.pdf"
+    pdf.write_bytes(print_to_pdf(browser))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = ["".join(page.split()) for page in text.split("\f")]
+    pages = [page for page in pages if page]
+    assert pages, "nothing printed"
+    lonely = [number for number, page in enumerate(pages, 1) if not page.replace(footer, "")]
+    assert lonely == [], f"page {lonely} of {len(pages)} holds only the footer"
 
 
 # --- Chinese ----------------------------------------------------------------
