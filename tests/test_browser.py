@@ -10,9 +10,11 @@ or in the folder $SCREENSHOTS names (`screenshots/`, which git ignores, for revi
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -704,6 +706,50 @@ def test_chinese_paragraphs_are_justified_and_broken_strictly(browser, sites):
     assert english != "justify", "the English section inside the Chinese page is justified too"
 
 
+# Each character of an element's text with the line it is set on (lines told apart by
+# their top edge), across every text node inside it.
+_CHARACTER_LINES = """
+return [...document.querySelectorAll(arguments[0])].map(el => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let text = '', lines = [], line = -1, top = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      if (box.width && (top === null || box.top > top + box.height / 2)) { line += 1; top = box.top; }
+      text += node.data[i];
+      lines.push(line);
+    }
+  }
+  return [text, lines];
+});
+"""
+OPENING = "（“‘《「『【〔〈"
+BRACKETED = re.compile(r"[（“‘《「『【〔〈][^（）“”‘’《》「」『』【】〔〕〈〉]{1,20}[）”’》」』】〕〉]")
+
+
+@pytest.mark.parametrize("viewport", SCREENS, ids=lambda v: v.name)
+def test_chinese_headings_and_labels_break_between_words_not_inside_brackets(browser, sites, viewport):
+    open_page(browser, url_of(sites, "rich", "release-zh"), viewport)
+    found = []
+    for text, lines in browser.execute_script(_CHARACTER_LINES, "h1, .release-section h2, .key-figures dt"):
+        starts = {i for i in range(len(text)) if i == 0 or lines[i] != lines[i - 1]}
+        found += [f"a line starts with {text[i]!r}: {text!r}" for i in starts if i and text[i] in OPENING]
+        for run in BRACKETED.finditer(text):
+            first, last = run.start(), run.end() - 1
+            # Broken inside only when it is wider than a whole line, and then from a line's start.
+            if lines[first] != lines[last] and not ({first, first - 1} & starts):
+                found.append(f"broken inside {run.group()!r}: {text!r}")
+    # The front door's question and the newsroom's name, each language's words whole ("选择 / 语言").
+    open_page(browser, url_of(sites, "rich", "picker"), viewport)
+    for text, lines in browser.execute_script(_CHARACTER_LINES, "h1 > span[lang], .site-name > span[lang]"):
+        if len(set(lines)) > 1 and len(text) <= 12:
+            found.append(f"{text!r} is broken over {len(set(lines))} lines")
+    assert found == [], problems(found)
+
+
 # --- text exports, as a browser shows them ----------------------------------
 
 
@@ -736,24 +782,6 @@ for (const card of document.querySelectorAll('.key-figures .figure')) {
 return Object.values(rows).map(row => ({...row, gap: Math.round(panel.right - row.right + row.left - panel.left)}));
 """
 
-# Each line of each label: how many characters it holds.
-_LABEL_LINES = """
-return [...document.querySelectorAll('.key-figures dt')].map(dt => {
-  const text = dt.textContent, lines = [];
-  let top = null;
-  for (let i = 0; i < text.length; i++) {
-    const range = document.createRange();
-    range.setStart(dt.firstChild, i);
-    range.setEnd(dt.firstChild, i + 1);
-    const box = range.getBoundingClientRect();
-    if (!box.width) continue;
-    if (top === null || box.top > top + box.height / 2) { lines.push(''); top = box.top; }
-    lines[lines.length - 1] += text[i];
-  }
-  return lines;
-});
-"""
-
 
 @pytest.mark.parametrize("viewport", SCREENS, ids=lambda v: v.name)
 @pytest.mark.parametrize("fixture, kind", page_cases(("release-en", "release-zh"), ("rich",)))
@@ -765,11 +793,11 @@ def test_key_figures_fill_their_rows_line_up_and_chinese_labels_keep_words_whole
         assert max(row["bottoms"]) - min(row["bottoms"]) <= 1, f"values of one row end at {row['bottoms']}"
         assert row["gap"] <= 1, f"a row of key figures leaves an empty slot ({row['gap']}px)"
     if kind == "release-zh":
-        lonely = [
-            lines
-            for lines in browser.execute_script(_LABEL_LINES)
-            if len(lines) > 1 and min(map(len, lines)) < 2
-        ]
+        lonely = []
+        for text, lines in browser.execute_script(_CHARACTER_LINES, ".key-figures dt"):
+            per_line = Counter(line for line, c in zip(lines, text, strict=True) if not c.isspace())
+            if len(per_line) > 1 and min(per_line.values()) < 2:
+                lonely.append(text)
         assert lonely == [], f"a label leaves one character alone on a line: {lonely}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import traceback
 import unicodedata
 from dataclasses import dataclass
@@ -87,7 +88,28 @@ def make_environment(templates: Path, catalog: Catalog, assets: AssetSet) -> jin
         newstyle=True,
     )
     env.globals["asset"] = assets.url
+    env.filters["keep_together"] = keep_together
     return env
+
+
+# A run in full-width brackets or quotes (CJK), with the character before it:
+# a Chinese line should not start with an opening quote, nor break inside （含道路）.
+_BRACKETED = re.compile(
+    r"[^\s<>&;]?[（“‘《「『【〔〈][^（）“”‘’《》「」『』【】〔〕〈〉<>]{1,20}[）”’》」』】〕〉]"
+)
+
+
+def keep_together(value) -> Markup:
+    """Mark each short bracketed or quoted run of CJK text to be kept on one line when it fits.
+
+    An inline block moves to the next line as a whole, yet still wraps inside
+    when it is wider than the line: nothing can overflow.
+    """
+    html = str(escape(value))
+    parts = re.split(r"(<[^>]*>)", html)  # facts' markup is left as it is: only text is wrapped
+    for index in range(0, len(parts), 2):
+        parts[index] = _BRACKETED.sub(lambda m: f'<span class="keep">{m.group(0)}</span>', parts[index])
+    return Markup("".join(parts))
 
 
 def embargo_times(summary: ReleaseSummary, language: Language, options: RenderOptions) -> dict | None:
