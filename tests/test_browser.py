@@ -270,12 +270,26 @@ def test_headline_figures_and_text_are_visible_and_legible(browser, sites, fixtu
         assert figure["fontSize"] >= body, f"key figure {figure['text']!r} is smaller than the text"
 
 
-@pytest.mark.parametrize("viewport", SCREENS, ids=lambda v: v.name)
+@pytest.mark.parametrize("viewport", [*SCREENS, A4_PRINTABLE], ids=lambda v: v.name)
 @pytest.mark.parametrize("fixture, kind", page_cases(("release-en", "release-zh")))
 def test_figures_never_split_between_number_and_unit(browser, sites, fixture, kind, viewport):
     open_page(browser, url_of(sites, fixture, kind), viewport)
+    if viewport is A4_PRINTABLE:
+        emulate_print(browser)
     split = [text for text, lines in browser.execute_script(_LINES, ".figure dd, data.fact") if lines != 1]
-    assert split == [], f"figures broken over two lines on a {viewport.width}px screen: {split}"
+    assert split == [], f"figures broken over two lines on {viewport.name}: {split}"
+
+
+@pytest.mark.parametrize("kind", list(PAGES))
+def test_pages_served_under_a_sub_path_look_as_they_do_at_the_root(browser, sites, mirrored, kind):
+    # Hosts such as GitHub Pages serve a site under /REPO/: every page must find its
+    # stylesheet and lay out exactly as at a domain's root.
+    layout = "return [document.documentElement.scrollHeight, getComputedStyle(document.body).margin, document.title]"
+    open_page(browser, url_of(sites, "rich", kind), PHONE_LARGE)
+    at_root = browser.execute_script(layout)
+    open_page(browser, mirrored + PAGES[kind][0], PHONE_LARGE)
+    assert browser.execute_script(layout) == at_root
+    assert at_root[1] == "0px", "the stylesheet did not load"
 
 
 _TARGETS = """
