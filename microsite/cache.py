@@ -14,6 +14,7 @@ the digest it had.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -251,11 +252,22 @@ class BuildCache:
         if self.memory is not None:
             for key in [k for k in self.memory if k not in self.used]:
                 del self.memory[key]
-        releases = self.folder / "releases"
-        for entry in releases.glob("*/*.*") if releases.is_dir() else ():
-            if entry.stem not in self.used:
-                entry.unlink(missing_ok=True)
+        for entry in _stored_entries(self.folder / "releases"):
+            if entry.name.rpartition(".")[0] not in self.used:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
         self.used = set()  # the next build (in the preview) keeps only what it uses in turn
+
+
+def _stored_entries(releases: Path) -> list[os.DirEntry]:
+    """Return the files of stored results (releases/ab/KEY.part); a thousand releases are 2,000 files."""
+    found = []
+    with contextlib.suppress(OSError), os.scandir(releases) as groups:
+        for group in groups:
+            if group.is_dir(follow_symlinks=False):
+                with contextlib.suppress(OSError), os.scandir(group.path) as entries:
+                    found += [e for e in entries if "." in e.name and e.is_file(follow_symlinks=False)]
+    return found
 
 
 def store_result(folder: Path, key: str, meta, pages: dict[str, bytes]) -> bool:
