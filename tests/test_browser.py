@@ -691,7 +691,7 @@ def test_printed_text_runs_the_page_width_and_download_links_print_their_address
     emulate_print(browser)
     printed = browser.execute_script(_PRINTED_WIDTHS)
     assert printed["text"] >= 0.95 * printed["main"], f"text {printed['text']}px wide on {printed['main']}px"
-    assert len(printed["addresses"]) == 4
+    assert len(printed["addresses"]) == 5
     for link, address in printed["addresses"]:
         assert address and address.startswith("https://press.lakeside-district.cn/"), (
             f"{link!r} prints no address"

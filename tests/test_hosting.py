@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import zipfile
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -186,6 +187,7 @@ def test_every_link_and_asset_resolves_when_hosted(tmp_path: Path, serve_folder,
     reachable = [
         *(page.removesuffix("index.html") for page in content.release_pages()),
         *kit_files(content),
+        *(page.replace("index.html", "press-kit.zip") for page in content.release_pages()),
         *(f"{code}/feed.xml" for code in content.codes),
     ]
     assert [path for path in reachable if local + path not in seen] == []
@@ -807,7 +809,13 @@ def test_page_links_to_the_press_kit(built_fixture):
             links = [
                 a["href"] for a in parse(project / "site" / content.page(code, slug)).select(".downloads a")
             ]
-            assert links == ["release.txt", "facts.csv", "facts.json", f"{root_of(slug)}{code}/feed.xml"]
+            assert links == [
+                "release.txt",
+                "facts.csv",
+                "facts.json",
+                "press-kit.zip",
+                f"{root_of(slug)}{code}/feed.xml",
+            ]
 
 
 def test_plain_text_is_read_as_utf8_from_a_host_that_sends_no_charset(built_fixture, serve_folder):
@@ -821,3 +829,31 @@ def test_plain_text_is_read_as_utf8_from_a_host_that_sends_no_charset(built_fixt
             kind, body = response.headers["Content-Type"], response.read()
         assert kind == "text/plain", "the host sends no charset"
         assert body.startswith(codecs.BOM_UTF8), page
+
+
+def test_the_press_kit_zip_holds_each_file_as_it_is_published_the_same_bytes_every_build(
+    built_fixture, tmp_path: Path
+):
+    project = built_fixture("two-releases")
+    content = Content(project)
+    site = project / "site"
+    again = tmp_path / "again"
+    assert run_build(project, "build", "--out", str(again)).returncode == 0
+    published = content.schedule()["published"]
+    for slug in content.slugs():
+        for code in content.codes:
+            page = content.page(code, slug)
+            kit = site / page.replace("index.html", "press-kit.zip")
+            folder = f"{slug or 'press-kit'}-{code}"
+            with zipfile.ZipFile(kit) as archive:
+                names = archive.namelist()
+                assert names == [f"{folder}/{name}" for name in ("release.txt", "facts.csv", "facts.json")]
+                for name in names:
+                    beside = site / page.replace("index.html", name.split("/")[1])
+                    assert archive.read(name) == beside.read_bytes(), name
+                    if not slug:
+                        assert archive.getinfo(name).date_time == published.timetuple()[:6]
+                assert archive.testzip() is None
+            assert kit.read_bytes() == (again / kit.relative_to(site)).read_bytes(), (
+                "not the same bytes twice"
+            )

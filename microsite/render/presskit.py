@@ -1,11 +1,13 @@
-"""For journalists: the release as plain text, and its figures as CSV and JSON."""
+"""For journalists: the release as plain text, its figures as CSV and JSON, and all of them in one ZIP."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
+import zipfile
 
 from microsite.analyse.format import format_fact
 from microsite.analyse.release import ReleaseRecord, ReleaseSummary
@@ -17,7 +19,7 @@ from microsite.write.output import Page
 WIRE_WIDTH = 72
 _WORD = re.compile(r"[^ \t\n\r\f\v]+")  # a no-break space (12,5\u00a0%) joins, as it should
 END_MARK = "###"
-KIT_FILES = ("release.txt", "facts.csv", "facts.json")
+KIT_FILES = ("release.txt", "facts.csv", "facts.json", "press-kit.zip")
 
 
 def kit_path(release: Release, language: Language, name: str) -> str:
@@ -115,17 +117,37 @@ def render_kit(
         },
         "facts": [{**row, "value": _json_value(f)} for row, (_, f) in zip(rows, release.facts)],
     }
-    return [
+    files = {
         # The byte-order mark tells a browser that a host serving the file
         # without a charset sends UTF-8 (it would guess windows-1252).
-        Page(kit_path(release, language, "release.txt"), ("\ufeff" + plain_text).encode("utf-8")),
+        "release.txt": ("\ufeff" + plain_text).encode("utf-8"),
         # The byte-order mark lets spreadsheet programs read the Chinese as UTF-8.
-        Page(kit_path(release, language, "facts.csv"), ("\ufeff" + table.getvalue()).encode("utf-8")),
-        Page(
-            kit_path(release, language, "facts.json"),
-            (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-        ),
-    ]
+        "facts.csv": ("\ufeff" + table.getvalue()).encode("utf-8"),
+        "facts.json": (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+    }
+    folder = f"{release.slug or 'press-kit'}-{code}"
+    files["press-kit.zip"] = _zip(folder, files, release.schedule.published)
+    return [Page(kit_path(release, language, name), content) for name, content in files.items()]
+
+
+def _zip(folder: str, files: dict[str, bytes], published: datetime.datetime) -> bytes:
+    """Return the files in one ZIP, inside one folder, the same bytes on every build and computer.
+
+    Each entry carries the release's publication time, not the time of the
+    build; its permissions and the system it claims are fixed.
+    """
+    moment = max(
+        published.replace(tzinfo=None), datetime.datetime(1980, 1, 1)
+    )  # ZIP's calendar starts in 1980
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            entry = zipfile.ZipInfo(f"{folder}/{name}", date_time=moment.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3  # Unix, wherever it is built
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, content, compresslevel=9)
+    return buffer.getvalue()
 
 
 def _json_value(fact):
