@@ -25,6 +25,7 @@ from microsite.check.structure import check_page
 from microsite.load.assets import AssetSet, load_assets
 from microsite.load.catalogs import Catalog, check_template_catalog, load_catalog, template_messages
 from microsite.load.glossary import Name, load_glossary, unverified_notices
+from microsite.load.issuers import Issuer, load_issuers
 from microsite.load.releases import Release, load_release, release_folders
 from microsite.load.settings import Settings, is_placeholder_url, load_settings, with_base_url
 from microsite.options import BuildOptions, build_time
@@ -66,6 +67,7 @@ class Site:
     render: RenderOptions
     compress: bool = False
     environments: dict | None = None  # Jinja environments kept across builds (the preview's cache has them)
+    issuers: tuple[Issuer, ...] = ()  # each issuer's "About" paragraph (content/issuers.toml)
 
     def renderer(self) -> Renderer:
         """Return this site's renderer: one Jinja environment per language, made once per process."""
@@ -78,6 +80,7 @@ class Site:
                 self.assets,
                 self.render,
                 self.environments,
+                self.issuers,
             )
             object.__setattr__(self, "_renderer", found)  # compiling templates is the costly part
         return found
@@ -286,6 +289,8 @@ def load_site(
         settings = with_base_url(settings, options.base_url)
     glossary, problems = load_glossary(project.content / "glossary.toml", settings)
     problems += unverified_notices(glossary, settings)
+    issuers, found = load_issuers(project.content / "issuers.toml", settings)
+    problems += found
     problems += _placeholder_address(settings)
     messages = _template_messages(project.templates, cache)
     problems += check_template_catalog(project.locales / "messages.pot", messages)
@@ -300,7 +305,10 @@ def load_site(
     if errors_in(problems):
         raise ContentError(problems)
     render = RenderOptions(options.preview, build_time(options))
-    return Site(project, settings, glossary, catalogs, messages, assets, render, options.compress), problems
+    site = Site(
+        project, settings, glossary, catalogs, messages, assets, render, options.compress, issuers=issuers
+    )
+    return site, problems
 
 
 def _template_messages(templates: Path, cache: BuildCache | None) -> dict[str, tuple[Path, int]]:

@@ -16,6 +16,7 @@ import pytest
 from .conftest import append, edit, fixture_project, run_build, run_check, tree_digest
 
 BRIDGE = "content/releases/harbour-bridge"
+ISSUERS = '[lakeside]\nname = "Lakeside District Administration"\nen = "It runs the district."\n'
 
 EDITS = [
     pytest.param(
@@ -64,6 +65,7 @@ EDITS = [
     ),
     pytest.param(lambda p: append(p, "templates/assets/style.css", "main { color: #111; }"), id="stylesheet"),
     pytest.param(lambda p: (p / "templates/static/humans.txt").write_text("Lakeside\n"), id="static-file"),
+    pytest.param(lambda p: (p / "content/issuers.toml").write_text(ISSUERS, encoding="utf-8"), id="issuers"),
     pytest.param(
         lambda p: edit(p, "content/zh-hans/.translated-from/firms.md", "So far", "Until now"), id="snapshot"
     ),
@@ -237,6 +239,13 @@ def test_the_previews_rebuilds_make_what_a_clean_build_makes(tmp_path: Path):
         clean = assemble_site(project, BuildOptions(preview=True, cache=False, jobs=1))
         assert build.pages == {page.path: page.content for page in clean.pages()}
         assert sorted(build.problems) == sorted(clean.problems)
+    # A new file the site shares: every release's page gains the issuer's paragraph.
+    issuers = project.content / "issuers.toml"
+    issuers.write_text(ISSUERS, encoding="utf-8")
+    build = build_in_memory(project, cache, {issuers})
+    clean = assemble_site(project, BuildOptions(preview=True, cache=False, jobs=1))
+    assert build.pages == {page.path: page.content for page in clean.pages()}
+    assert b"It runs the district." in build.pages["en/index.html"]
     # A new interface string in a template: the preview reads the templates' strings again.
     edit(project.root, "templates/release.html", '_("Key figures")', '_("Figures at a glance")')
     build = build_in_memory(project, cache, {project.templates / "release.html"})

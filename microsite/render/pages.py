@@ -19,6 +19,7 @@ from microsite.analyse.release import ReleaseRecord, ReleaseSummary, summarise
 from microsite.load.assets import AssetSet
 from microsite.load.catalogs import Catalog
 from microsite.load.facts import TIME_TYPES, Fact
+from microsite.load.issuers import Issuer, issuer_named
 from microsite.load.settings import Language, Settings
 from microsite.problems import ContentError, Problem
 from microsite.render.metadata import front_door_metadata, release_metadata
@@ -50,6 +51,7 @@ class Renderer:
     assets: AssetSet
     options: RenderOptions
     kept: dict | None = None  # environments kept from earlier builds of this process (the preview)
+    issuers: tuple[Issuer, ...] = ()
 
     def __post_init__(self):
         self.envs = {code: self._environment(c) for code, c in self.catalogs.items()}
@@ -167,6 +169,7 @@ def _render_edition(
         "embargo": embargo,
         "meta": release_metadata(renderer.settings, summary, language, noindex=notice is not None),
         "feed": f"{root}{code}/feed.xml",
+        "about": _about(renderer, record, language),
         "downloads": {name: name for name in KIT_FILES},
         # Printed beside each download link: on paper, the link is its address.
         "addresses": {
@@ -186,8 +189,14 @@ def _render_edition(
     dateline += f" /{fields['distributor']}/"
     source_line = renderer.gettext(code, "Source: %(source)s") % {"source": fields["source"]}
     fallback = renderer.gettext(code, FALLBACK_MESSAGE)
+    about = context["about"]
+    boilerplate = (
+        (renderer.gettext(code, ABOUT_ISSUER) % {"issuer": fields["issuer"]}, about["text"])
+        if about
+        else None
+    )
     text = render_plain_text(
-        record, code, language, context["sections"], dateline, source_line, notice, fallback
+        record, code, language, context["sections"], dateline, source_line, notice, fallback, boilerplate
     )
     return [
         Page(release.page_path(code), html.encode("utf-8")),
@@ -225,6 +234,21 @@ def language_links(settings: Settings, current: str | None, root: str, slug: str
         }
         for lang in settings.languages
     ]
+
+
+ABOUT_ISSUER = "About %(issuer)s"
+
+
+def _about(renderer: Renderer, record: ReleaseRecord, language: Language) -> dict | None:
+    """Return the issuer's "About" paragraph in the language (or the source language's, marked as such)."""
+    source = record.release.source.language
+    issuer = issuer_named(renderer.issuers, record.field(source.code, "issuer"))
+    if issuer is None:
+        return None
+    text = issuer.paragraph(language.code)
+    if text:
+        return {"text": text, "lang": None}
+    return {"text": issuer.paragraph(source.code), "lang": source.html_lang}
 
 
 def _section_contexts(record: ReleaseRecord, code: str) -> list[dict]:

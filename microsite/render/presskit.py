@@ -36,8 +36,9 @@ def render_plain_text(
     source_line: str,
     embargo: str | None,
     fallback_notice: str = "",
+    about: tuple[str, str] | None = None,
 ) -> str:
-    """Return the release as wire copy: headline, dateline, body, source, end mark."""
+    """Return the release as wire copy: headline, dateline, body, the issuer's paragraph, source, end mark."""
     wrap = language.typography == "latin"
     out: list[str] = []
     if embargo:
@@ -56,6 +57,9 @@ def render_plain_text(
                 out.append(_fill(lead + block, wrap))
                 lead = ""
             out.append("")
+    if about:
+        title, paragraph = about
+        out += [title, "", _fill(paragraph, wrap), ""]
     out += [_fill(source_line, wrap), "", END_MARK, ""]
     return "\n".join(out)
 
