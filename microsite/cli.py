@@ -12,15 +12,7 @@ from pathlib import Path
 from microsite.cache import BuildCache, site_fingerprint
 from microsite.load.schema import suggest
 from microsite.options import BuildOptions, build_time, check_base_url
-from microsite.problems import (
-    ERROR,
-    KINDS,
-    ContentError,
-    Problem,
-    display_path,
-    pack,
-    unpack,
-)
+from microsite.problems import ERROR, KINDS, ContentError, Problem, display_path, pack, unpack
 from microsite.project import Project
 from microsite.report import count, ignoring, json_report, strictly, terminal_lines, text_report
 from microsite.write.output import OutputRefused, check_target, clean_leftovers, read_manifest, stale_paths

@@ -271,13 +271,17 @@ def assemble_site(
         shared.append(Problem(project.content, None, message))
         failed = True
     if failed:
-        raise ContentError(shared + [problem for output in outputs for problem in output.problems])
+        raise ContentError(_every_problem(shared, outputs))
     summaries = [o.summary for o in outputs]
     site_pages = _site_pages(site, summaries, cache, keys.site_pages(summaries) if keys else "")
     shared += check_paths(outputs, site_pages, site)
     if errors_in(shared):
-        raise ContentError(shared + [problem for output in outputs for problem in output.problems])
+        raise ContentError(_every_problem(shared, outputs))
     return Assembled(site, tuple(outputs), tuple(site_pages), tuple(shared), cache)
+
+
+def _every_problem(shared: list[Problem], outputs: list[ReleaseOutput]) -> list[Problem]:
+    return shared + [problem for output in outputs for problem in output.problems]
 
 
 def load_site(

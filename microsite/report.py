@@ -146,10 +146,7 @@ def terminal_report(parts: list[Findings], root: Path) -> str:
         lines.append(f"{where}: {problem.severity}: {problem.message}")
         if problem.hint:
             lines.append("    " + problem.hint)
-    counts: Counter = Counter()
-    for tally in tallies:
-        for severity, kind, number in tally.counts:
-            counts[severity, kind] += number
+    counts = _counts(tallies)
     others = sum(counts.values())
     if others > BUILD_SHOWS:
         rest = counts - Counter((p.severity, p.kind) for p in first)
@@ -165,11 +162,20 @@ def terminal_report(parts: list[Findings], root: Path) -> str:
 
 def warnings_and_notices(parts: list[Findings], root: Path) -> tuple[int, int]:
     """Return how many warnings and how many notices there are."""
+    counts = _counts([part.tally(root) for part in parts])
+    return (
+        sum(n for (severity, _), n in counts.items() if severity == WARNING),
+        sum(n for (severity, _), n in counts.items() if severity == NOTICE),
+    )
+
+
+def _counts(tallies: list[Tally]) -> Counter:
+    """Return how many warnings and notices there are of each (severity, kind)."""
     counts: Counter = Counter()
-    for part in parts:
-        for severity, _kind, number in part.tally(root).counts:
-            counts[severity] += number
-    return counts[WARNING], counts[NOTICE]
+    for tally in tallies:
+        for severity, kind, number in tally.counts:
+            counts[severity, kind] += number
+    return counts
 
 
 def _reading_order(paths: _Paths):

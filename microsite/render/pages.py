@@ -8,7 +8,7 @@ import traceback
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import jinja2
 from babel.dates import format_datetime
@@ -22,8 +22,9 @@ from microsite.load.facts import TIME_TYPES, Fact
 from microsite.load.issuers import Issuer, issuer_named
 from microsite.load.settings import Language, Settings
 from microsite.problems import ContentError, Problem
-from microsite.render.metadata import front_door_metadata, release_metadata
-from microsite.render.presskit import KIT_FILES, render_kit, render_plain_text
+from microsite.render.feeds import feed_path
+from microsite.render.metadata import front_door_metadata, public_url, release_metadata
+from microsite.render.presskit import KIT_FILES, kit_path, render_kit, render_plain_text
 from microsite.write.output import Page
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
@@ -173,11 +174,8 @@ def _render_edition(
         "downloads": {name: name for name in KIT_FILES},
         # Printed beside each download link: on paper, the link is its address.
         "addresses": {
-            **{
-                name: urljoin(urljoin(renderer.settings.base_url, release.page_path(code)), name)
-                for name in KIT_FILES
-            },
-            "feed": urljoin(renderer.settings.base_url, f"{code}/feed.xml"),
+            **{name: public_url(renderer.settings, kit_path(release, language, name)) for name in KIT_FILES},
+            "feed": public_url(renderer.settings, feed_path(language)),
         },
     }
     html = render_template(renderer.envs[code], "release.html", context)
@@ -237,6 +235,7 @@ def language_links(settings: Settings, current: str | None, root: str, slug: str
 
 
 ABOUT_ISSUER = "About %(issuer)s"
+PUBLISHED_BY = "Published by %(issuer)s."
 
 
 def _about(renderer: Renderer, record: ReleaseRecord, language: Language) -> dict | None:
@@ -386,38 +385,27 @@ def _bilingual_context(
         "languages": language_links(settings, None, root, ""),
         "titles": [p.striptags() for p in prompts],
         "description": main.text(settings.source.code, "description"),
-        "site_names": [
-            Markup(f'<span lang="{escape(lang.html_lang)}">{escape(lang.site_name)}</span>')
-            for lang in settings.languages
-        ],
+        "site_names": [_spoken(lang, lang.site_name) for lang in settings.languages],
         "prompts": prompts,
         "parts": parts,
-        # The page speaks every language: so do its skip link and the switcher's label.
+        # The page speaks every language: so does its skip link.
         "skip_links": _in_each_language(renderer, "Skip to main content"),
         "footers": [
-            Markup(f'<span lang="{escape(lang.html_lang)}">{escape(line)}</span>')
-            for lang, line in _published_by(renderer, main)
+            _spoken(
+                lang, renderer.gettext(lang.code, PUBLISHED_BY) % {"issuer": main.text(lang.code, "issuer")}
+            )
+            for lang in settings.languages
         ],
     }
 
 
-def _published_by(renderer: Renderer, main: ReleaseSummary) -> list[tuple[Language, str]]:
-    texts = dict(main.texts)
-    return [
-        (
-            lang,
-            renderer.gettext(lang.code, "Published by %(issuer)s.")
-            % {"issuer": dict(texts[lang.code])["issuer"]},
-        )
-        for lang in renderer.settings.languages
-    ]
+def _spoken(lang: Language, text: str) -> Markup:
+    """Return text marked with the language it is in (a page in every language is made of these)."""
+    return Markup(f'<span lang="{escape(lang.html_lang)}">{escape(text)}</span>')
 
 
 def _in_each_language(renderer: Renderer, message: str) -> list[Markup]:
-    return [
-        Markup(f'<span lang="{escape(lang.html_lang)}">{escape(renderer.gettext(lang.code, message))}</span>')
-        for lang in renderer.settings.languages
-    ]
+    return [_spoken(lang, renderer.gettext(lang.code, message)) for lang in renderer.settings.languages]
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict) -> str:

@@ -140,9 +140,8 @@ def _zip(folder: str, files: dict[str, bytes], published: datetime.datetime) -> 
     Each entry carries the release's publication time, not the time of the
     build; its permissions and the system it claims are fixed.
     """
-    moment = max(
-        published.replace(tzinfo=None), datetime.datetime(1980, 1, 1)
-    )  # ZIP's calendar starts in 1980
+    # The release's own clock time; ZIP's calendar starts in 1980.
+    moment = max(published.replace(tzinfo=None), datetime.datetime(1980, 1, 1))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in files.items():
