@@ -25,6 +25,7 @@ from microsite.check.structure import check_page
 from microsite.load.assets import AssetSet, load_assets
 from microsite.load.catalogs import Catalog, check_template_catalog, load_catalog, template_messages
 from microsite.load.glossary import Name, load_glossary, unverified_notices
+from microsite.load.contacts import Contact, load_newsroom_contact
 from microsite.load.issuers import Issuer, load_issuers
 from microsite.load.releases import Release, load_release, release_folders
 from microsite.load.settings import Settings, is_placeholder_url, load_settings, with_base_url
@@ -68,6 +69,7 @@ class Site:
     compress: bool = False
     environments: dict | None = None  # Jinja environments kept across builds (the preview's cache has them)
     issuers: tuple[Issuer, ...] = ()  # each issuer's "About" paragraph (content/issuers.toml)
+    contact: Contact | None = None  # the newsroom's media contact (content/contact.toml)
 
     def renderer(self) -> Renderer:
         """Return this site's renderer: one Jinja environment per language, made once per process."""
@@ -81,6 +83,7 @@ class Site:
                 self.render,
                 self.environments,
                 self.issuers,
+                self.contact,
             )
             object.__setattr__(self, "_renderer", found)  # compiling templates is the costly part
         return found
@@ -295,6 +298,8 @@ def load_site(
     problems += unverified_notices(glossary, settings)
     issuers, found = load_issuers(project.content / "issuers.toml", settings)
     problems += found
+    contact, found = load_newsroom_contact(project.content / "contact.toml", settings)
+    problems += found
     problems += _placeholder_address(settings)
     messages = _template_messages(project.templates, cache)
     problems += check_template_catalog(project.locales / "messages.pot", messages)
@@ -310,7 +315,16 @@ def load_site(
         raise ContentError(problems)
     render = RenderOptions(options.preview, build_time(options))
     site = Site(
-        project, settings, glossary, catalogs, messages, assets, render, options.compress, issuers=issuers
+        project,
+        settings,
+        glossary,
+        catalogs,
+        messages,
+        assets,
+        render,
+        options.compress,
+        issuers=issuers,
+        contact=contact,
     )
     return site, problems
 
@@ -363,6 +377,7 @@ def process_release(
         return ReleaseOutput(slug, None, Findings(problems))
     problems += validate_release(release)
     problems += _embargo(release, site.render)
+    problems += _no_contact(release, site.contact)
     if slug:
         problems += unverified_notices(
             tuple(n for n in release.names if n not in site.glossary), site.settings
@@ -406,6 +421,19 @@ def _embargo(release: Release, options: RenderOptions) -> list[Problem]:
     message = f"this release is under embargo until {iso(schedule.embargo)}: a publishable site cannot be built before then"
     hint = "Build a marked preview instead: python build.py build --preview"
     return [Problem(schedule.path, schedule.embargo_line, message, hint=hint, kind="embargo")]
+
+
+def _no_contact(release: Release, newsroom: Contact | None) -> list[Problem]:
+    if release.contact is not None:
+        return []
+    text = release.source.release
+    shown = "the page shows the newsroom's (content/contact.toml)" if newsroom else "the page shows none"
+    message = f"this release names no media contact: {shown}"
+    hint = (
+        "Add a [contact] table with name, phone and email to this release.toml "
+        "(and the name in each language's release.toml), or the newsroom's to content/contact.toml."
+    )
+    return [Problem(text.path, None, message, NOTICE, hint, kind="no-contact")]
 
 
 def _check_pages(

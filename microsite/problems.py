@@ -27,6 +27,7 @@ KINDS = (
     "missing-translation",
     "name-missing",
     "name-near-miss",
+    "no-contact",
     "number-unit-style",
     "outdated-translation",
     "placeholder-address",

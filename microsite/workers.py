@@ -163,7 +163,7 @@ class Keys:
         self.now = site.render.now
         self.languages = [language.code for language in site.settings.languages]
         project = site.project
-        shared = [str(project.content / name) for name in ("site.toml", "glossary.toml", "issuers.toml")]
+        shared = [str(project.content / name) for name in ("site.toml", "glossary.toml", "issuers.toml", "contact.toml")]
         shared += self.files.tree(project.templates) + self.files.tree(project.locales)
         self.site = key_of(
             generator_version(),

@@ -21,7 +21,10 @@ _SECTION_FIELDS = {
 }
 SOURCE_HASH = re.compile(r"^[0-9a-f]{10}$")
 RELEASE_KEYS = ("headline", "subhead", "description", "dateline_place", "distributor", "issuer", "source")
-_RELEASE_FIELDS = {key: Field((str,)) for key in RELEASE_KEYS} | {"figures": Field((dict,))}
+_RELEASE_FIELDS = {key: Field((str,)) for key in RELEASE_KEYS} | {
+    "figures": Field((dict,)),
+    "contact": Field((dict,), required=False),
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class ReleaseText:
     figure_lines: tuple[tuple[str, int | None], ...]
     measures: tuple[tuple[str, str], ...] = ()  # (fact id, measure word shown after its value: 家, 名)
     lines: tuple[tuple[str, int | None], ...] = ()  # (key, line) of each text field
+    contact: tuple[tuple[str, object], ...] = ()  # the [contact] table as typed (checked with the other languages')
+    contact_lines: tuple[tuple[str, int | None], ...] = ()  # ("", header line), then (key, line) of each key
 
     def line(self, key: str) -> int | None:
         """Return the line where a field or a figure label was typed."""
@@ -223,8 +228,12 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
                 path, line_of("headline"), "the headline is empty: it is the page's title and first heading"
             )
         ]
+    contact = data.get("contact", {})
+    contact_line = line_of_table(text, "contact")
     release = ReleaseText(
         path=path,
+        contact=tuple(contact.items()),
+        contact_lines=(("", contact_line), *((k, line_of_key(text, k, after=contact_line)) for k in contact)),
         figures=tuple((k, v.strip()) for k, v in labels.items()),
         measures=tuple(measures.items()),
         figure_lines=figure_lines,

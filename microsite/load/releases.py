@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from microsite.load.contacts import Contact, combine, read_contact_table
 from microsite.load.content import Edition, is_inside, load_edition, outside_problem
 from microsite.load.facts import Fact, load_facts
 from microsite.load.glossary import Name, load_glossary, merge_glossaries
@@ -87,6 +88,7 @@ class Release:
     schedule: Schedule
     names: tuple[Name, ...] = ()  # the site's glossary and the release's own
     broken_facts: frozenset[str] = frozenset()  # in facts.toml but unreadable (reported there)
+    contact: Contact | None = None  # the release's own media contact ([contact] in release.toml)
 
     @property
     def fact_map(self) -> dict[str, Fact]:
@@ -165,5 +167,36 @@ def load_release(
             editions.append(edition)
     if len(editions) != len(settings.languages) or schedule is None:
         return None, problems
-    release = Release(slug, folder, tuple(sorted(facts.items())), tuple(editions), schedule, names, broken)
+    contact, found = release_contact(editions, settings)
+    problems += found
+    release = Release(
+        slug, folder, tuple(sorted(facts.items())), tuple(editions), schedule, names, broken, contact
+    )
     return release, problems
+
+
+def release_contact(editions: list[Edition], settings: Settings) -> tuple[Contact | None, list[Problem]]:
+    """Check each language's [contact] table and make the release's contact of them (None if it has none)."""
+    tables, problems = [], []
+    source = settings.source.code
+    for edition in editions:
+        text = edition.release
+        if not text.contact_lines[0][1] and not text.contact:
+            continue
+        lines = dict(text.contact_lines)
+        header = lines[""]
+        code = edition.language.code
+        fields, found = read_contact_table(
+            dict(text.contact), text.path, lambda key: lines.get(key or "") or header, "[contact]", code == source
+        )
+        problems += found
+        tables.append((code, fields, text.path, header))
+    if tables and tables[0][0] != source:
+        code, _, path, line = tables[0]
+        message = f"this [contact] translates a contact that the {settings.source.name} release.toml does not have"
+        hint = f"Add the [contact] table, with phone and email, to {source}/release.toml first."
+        problems.append(Problem(path, line, message, hint=hint))
+    if not tables or problems:
+        return None, problems
+    names = {language.code: language.name for language in settings.languages}
+    return combine(tables, source, names)

@@ -19,12 +19,13 @@ from microsite.analyse.release import ReleaseRecord, ReleaseSummary, summarise
 from microsite.load.assets import AssetSet
 from microsite.load.catalogs import Catalog
 from microsite.load.facts import TIME_TYPES, Fact
+from microsite.load.contacts import Contact, tel_uri
 from microsite.load.issuers import Issuer, issuer_named
 from microsite.load.settings import Language, Settings
 from microsite.problems import ContentError, Problem
 from microsite.render.feeds import feed_path
 from microsite.render.metadata import front_door_metadata, public_url, release_metadata
-from microsite.render.presskit import KIT_FILES, kit_path, render_kit, render_plain_text
+from microsite.render.presskit import KIT_FILES, kit_path, render_kit, render_plain_text, vcard_lines
 from microsite.write.output import Page
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
@@ -53,6 +54,7 @@ class Renderer:
     options: RenderOptions
     kept: dict | None = None  # environments kept from earlier builds of this process (the preview)
     issuers: tuple[Issuer, ...] = ()
+    contact: Contact | None = None  # the newsroom's, for a release that names none
 
     def __post_init__(self):
         self.envs = {code: self._environment(c) for code, c in self.catalogs.items()}
@@ -156,6 +158,8 @@ def _render_edition(
     embargo = embargo_times(summary, language, renderer.options)
     notice = renderer.gettext(code, EMBARGO_MESSAGE) % embargo if embargo else None
     root = "../../" if release.slug else "../"
+    contact = _contact(release.contact or renderer.contact, release.source.language, language)
+    kit_files = KIT_FILES + ((VCARD,) if contact else ())
     fields = {key: record.field(code, key) for key in dict(dict(summary.texts)[code])}
     context = {
         "lang": language,
@@ -171,10 +175,11 @@ def _render_edition(
         "meta": release_metadata(renderer.settings, summary, language, noindex=notice is not None),
         "feed": f"{root}{code}/feed.xml",
         "about": _about(renderer, record, language),
-        "downloads": {name: name for name in KIT_FILES},
+        "contact": contact,
+        "downloads": {name: name for name in kit_files},
         # Printed beside each download link: on paper, the link is its address.
         "addresses": {
-            **{name: public_url(renderer.settings, kit_path(release, language, name)) for name in KIT_FILES},
+            **{name: public_url(renderer.settings, kit_path(release, language, name)) for name in kit_files},
             "feed": public_url(renderer.settings, feed_path(language)),
         },
     }
@@ -193,12 +198,23 @@ def _render_edition(
         if about
         else None
     )
+    contact_block = (renderer.gettext(code, MEDIA_CONTACT), _contact_lines(contact)) if contact else None
     text = render_plain_text(
-        record, code, language, context["sections"], dateline, source_line, notice, fallback, boilerplate
+        record,
+        code,
+        language,
+        context["sections"],
+        dateline,
+        source_line,
+        notice,
+        fallback,
+        boilerplate,
+        contact_block,
     )
+    extra = {VCARD: vcard_lines(contact)} if contact else {}
     return [
         Page(release.page_path(code), html.encode("utf-8")),
-        *render_kit(renderer.settings, record, summary, language, text),
+        *render_kit(renderer.settings, record, summary, language, text, extra),
     ]
 
 
@@ -248,6 +264,28 @@ def _about(renderer: Renderer, record: ReleaseRecord, language: Language) -> dic
     if text:
         return {"text": text, "lang": None}
     return {"text": issuer.paragraph(source.code), "lang": source.html_lang}
+
+
+MEDIA_CONTACT = "Media contact"  # as templates/release.html words it
+VCARD = "contact.vcf"
+
+
+def _contact(contact: Contact | None, source: Language, language: Language) -> dict | None:
+    """Return the media contact as the page shows it: each word in the language, or the source's, marked."""
+    if contact is None:
+        return None
+    view = {}
+    for key in ("name", "title", "organization"):
+        text, borrowed = contact.word(language.code, key, source.code)
+        view[key] = {"text": text, "lang": source.html_lang if borrowed else None} if text else None
+    phone, email, url = (contact.means_of(key) for key in ("phone", "email", "url"))
+    view |= {"phone": phone, "tel": tel_uri(phone) if phone else "", "email": email, "url": url}
+    return view
+
+
+def _contact_lines(contact: dict) -> list[str]:
+    words = [contact[key]["text"] for key in ("name", "title", "organization") if contact[key]]
+    return words + [contact[key] for key in ("phone", "email", "url") if contact[key]]
 
 
 def _section_contexts(record: ReleaseRecord, code: str) -> list[dict]:

@@ -37,8 +37,9 @@ def render_plain_text(
     embargo: str | None,
     fallback_notice: str = "",
     about: tuple[str, str] | None = None,
+    contact: tuple[str, list[str]] | None = None,
 ) -> str:
-    """Return the release as wire copy: headline, dateline, body, the issuer's paragraph, source, end mark."""
+    """Return the release as wire copy: headline, dateline, body, the issuer's paragraph, source, contact, end mark."""
     wrap = language.typography == "latin"
     out: list[str] = []
     if embargo:
@@ -60,7 +61,11 @@ def render_plain_text(
     if about:
         title, paragraph = about
         out += [title, "", _fill(paragraph, wrap), ""]
-    out += [_fill(source_line, wrap), "", END_MARK, ""]
+    out += [_fill(source_line, wrap), ""]
+    if contact:
+        title, lines = contact  # one line each: a phone number is never wrapped
+        out += [title, *lines, ""]
+    out += [END_MARK, ""]
     return "\n".join(out)
 
 
@@ -86,7 +91,12 @@ def _fill(text: str, wrap: bool, initial: str = "", subsequent: str = "") -> str
 
 
 def render_kit(
-    settings: Settings, record: ReleaseRecord, summary: ReleaseSummary, language: Language, plain_text: str
+    settings: Settings,
+    record: ReleaseRecord,
+    summary: ReleaseSummary,
+    language: Language,
+    plain_text: str,
+    extra: dict[str, bytes] | None = None,
 ) -> list[Page]:
     """Return the press-kit files of one release in one language."""
     release = record.release
@@ -128,10 +138,49 @@ def render_kit(
         # The byte-order mark lets spreadsheet programs read the Chinese as UTF-8.
         "facts.csv": ("\ufeff" + table.getvalue()).encode("utf-8"),
         "facts.json": (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        **(extra or {}),  # the contact's vCard, the photos
     }
     folder = f"{release.slug or 'press-kit'}-{code}"
     files["press-kit.zip"] = _zip(folder, files, release.schedule.published)
     return [Page(kit_path(release, language, name), content) for name, content in files.items()]
+
+
+def vcard_lines(contact: dict) -> bytes:
+    """Return the media contact as a vCard 3.0, which every address book imports (UTF-8, CRLF, folded)."""
+    name = contact["name"]["text"] if contact["name"] else ""
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"N:;{_escape(name)};;;", f"FN:{_escape(name)}"]
+    if contact["organization"]:
+        lines.append(f"ORG:{_escape(contact['organization']['text'])}")
+    if contact["title"]:
+        lines.append(f"TITLE:{_escape(contact['title']['text'])}")
+    if contact["phone"]:
+        lines.append(f"TEL;TYPE=WORK,VOICE:{_escape(contact['phone'])}")
+    if contact["email"]:
+        lines.append(f"EMAIL;TYPE=INTERNET,WORK:{_escape(contact['email'])}")
+    if contact["url"]:
+        lines.append(f"URL:{contact['url']}")
+    lines.append("END:VCARD")
+    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def _escape(text: str) -> str:
+    # RFC 2426 5.8.4: a backslash, comma, semicolon and line break are escaped.
+    text = text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return re.sub(r"\r\n|\r|\n", "\\\\n", text)
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """Fold a line at 75 bytes (RFC 2425 5.8.1), never inside a character: continuations start with a space."""
+    parts, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            parts.append(current)
+            current, size = " ", 1
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n".join(parts)
 
 
 def _zip(folder: str, files: dict[str, bytes], published: datetime.datetime) -> bytes:
