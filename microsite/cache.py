@@ -28,15 +28,23 @@ from pathlib import Path
 
 # Bump when the layout of what is stored changes.
 FORMAT = 1
-_LIBRARIES = ("jinja2", "markupsafe", "markdown", "babel")
+# (module, distribution): the libraries that shape the output, photos and share cards included.
+_LIBRARIES = (
+    ("jinja2", "jinja2"),
+    ("markupsafe", "markupsafe"),
+    ("markdown", "markdown"),
+    ("babel", "babel"),
+    ("PIL", "pillow"),
+    ("pylopdf_fonts_zh_cn", "pylopdf_fonts_zh_cn"),
+)
 
 
 @functools.lru_cache(maxsize=1)
 def generator_version() -> str:
     """Return a digest of the generator's own code and of the libraries that shape its output."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
-    for name in _LIBRARIES:
-        digest.update(f"{name}={_installed(name)}\n".encode())
+    for module, distribution in _LIBRARIES:
+        digest.update(f"{module}={_installed(module, distribution)}\n".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".html") and "__pycache__" not in path.parts:
@@ -44,14 +52,16 @@ def generator_version() -> str:
     return digest.hexdigest()
 
 
-def _installed(name: str) -> str:
+def _installed(name: str, distribution: str) -> str:
     # The version a package's .dist-info folder names, found without importing
     # the package (or importlib.metadata): the no-change build must start fast.
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.origin:
         return "missing"
     folder = Path(spec.origin).parent.parent
-    found = sorted(p.name for p in folder.glob("*.dist-info") if p.name.lower().startswith(name + "-"))
+    found = sorted(
+        p.name for p in folder.glob("*.dist-info") if p.name.lower().startswith(distribution + "-")
+    )
     return found[0] if found else spec.origin
 
 
