@@ -24,8 +24,8 @@ from microsite.check.references import validate_release
 from microsite.check.structure import check_page
 from microsite.load.assets import AssetSet, load_assets
 from microsite.load.catalogs import Catalog, check_template_catalog, load_catalog, template_messages
-from microsite.load.glossary import Name, load_glossary, unverified_notices
 from microsite.load.contacts import Contact, load_newsroom_contact
+from microsite.load.glossary import Name, load_glossary, unverified_notices
 from microsite.load.issuers import Issuer, load_issuers
 from microsite.load.releases import Release, load_release, release_folders
 from microsite.load.settings import Settings, is_placeholder_url, load_settings, with_base_url

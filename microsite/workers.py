@@ -20,6 +20,7 @@ from pathlib import Path
 
 from microsite.analyse.release import Converters, ReleaseSummary
 from microsite.cache import BuildCache, generator_version, key_of, store_result
+from microsite.load.pictures import IMAGES
 from microsite.pipeline import BuildOptions, ReleaseOutput, Site, load_site, process_release
 
 # Fewer releases than this to make: starting processes would cost more than it saves.
@@ -163,7 +164,10 @@ class Keys:
         self.now = site.render.now
         self.languages = [language.code for language in site.settings.languages]
         project = site.project
-        shared = [str(project.content / name) for name in ("site.toml", "glossary.toml", "issuers.toml", "contact.toml")]
+        shared = [
+            str(project.content / name)
+            for name in ("site.toml", "glossary.toml", "issuers.toml", "contact.toml")
+        ]
         shared += self.files.tree(project.templates) + self.files.tree(project.locales)
         self.site = key_of(
             generator_version(),
@@ -211,4 +215,4 @@ class Keys:
             paths.append(os.path.join(folder, "glossary.toml"))
         for code in self.languages:
             paths += self.files.tree(os.path.join(folder, code))
-        return paths
+        return paths + self.files.tree(os.path.join(folder, IMAGES))

@@ -94,10 +94,13 @@ def test_new_template_string_is_reported_until_extracted(minimal: Path):
         ),
         encoding="utf-8",
     )
+    line = next(
+        n for n, text in enumerate(template.read_text(encoding="utf-8").splitlines(), 1) if "glance" in text
+    )
     result = run_build(minimal)
     assert result.returncode == 0
     assert (
-        'templates/release.html:25: warning: the interface string "Figures at a glance" is not in locales/messages.pot'
+        f'templates/release.html:{line}: warning: the interface string "Figures at a glance" is not in locales/messages.pot'
         in result.stderr
     )
     assert 'no 简体中文 translation for the interface string "Figures at a glance"' in result.stderr

@@ -286,7 +286,7 @@ def test_report_is_grouped_by_file_with_a_summary(minimal: Path):
         "[name-near-miss]\n      The glossary spells it 'Lakeside Science Park'." in report
     )
     assert report.rstrip().splitlines()[-1] == (
-        "Checked 1 release in 2 languages (4 sections): 0 errors, 3 warnings, 1 notice for staff (not clean)."
+        "Checked 1 release in 2 languages (4 sections): 0 errors, 3 warnings, 2 notices for staff (not clean)."
     )
 
 

@@ -204,7 +204,10 @@ def test_mistakes_in_the_newsrooms_contact_are_located(tmp_path: Path):
     result = run_build(project)
     assert result.returncode == 1
     assert "content/contact.toml:8: error: `zh` is not a language of site.toml" in result.stderr
-    path.write_text(NEWSROOM.replace('email = "news@lakeside.example"\n', "").replace("phone =", "fax ="), encoding="utf-8")
+    path.write_text(
+        NEWSROOM.replace('email = "news@lakeside.example"\n', "").replace("phone =", "fax ="),
+        encoding="utf-8",
+    )
     result = run_build(project)
     assert result.returncode == 1
     assert "content/contact.toml:4: error: unknown key `fax`" in result.stderr

@@ -279,7 +279,13 @@ def test_social_cards_are_in_the_page_language(built_fixture, name):
         assert og(h, "article:published_time") == [published]
         assert [straight(t) for t in og(h, "og:title")] == [release["headline"]]
         assert [straight(t) for t in og(h, "og:description")] == [release["description"]]
-        assert h.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+        assert h.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+        # No lead photo: the card shows the headline, drawn beside the page, in its language.
+        card = content.url(code) + "card.png"
+        assert og(h, "og:image") == [card]
+        assert h.find("meta", attrs={"name": "twitter:image"})["content"] == card
+        assert [straight(t) for t in og(h, "og:image:alt")] == [release["headline"]]
+        assert (project / "site" / content.page(code).replace("index.html", "card.png")).is_file()
         assert straight(h.find("meta", attrs={"name": "twitter:title"})["content"]) == release["headline"]
         assert straight(h.find("meta", attrs={"name": "description"})["content"]) == release["description"]
 

@@ -84,6 +84,28 @@ def analyse_edition(edition: Edition, facts: dict[str, Fact], converters: Conver
             f"label:{fact_id}", what, code, text.path, label, text.line(fact_id), facts, write, typography
         )
         passages[passage.key] = passage
+    for chart in text.charts:
+        words = (("title", chart.title), ("baseline", chart.baseline), *chart.bars)
+        for key, source in words:
+            if not source:
+                continue
+            what = (
+                f"the {key} of the chart `{chart.id}`"
+                if key in ("title", "baseline")
+                else (f"the label of `{key}` in the chart `{chart.id}`")
+            )
+            passage = plain_passage(
+                chart_key(chart.id, key),
+                what,
+                code,
+                text.path,
+                source,
+                chart.line(key),
+                facts,
+                write,
+                typography,
+            )
+            passages[passage.key] = passage
     for section in edition.sections:
         title = plain_passage(
             f"title:{section.id}",
@@ -101,6 +123,11 @@ def analyse_edition(edition: Edition, facts: dict[str, Fact], converters: Conver
             section, code, facts, write, converters[typography]
         )
     return passages
+
+
+def chart_key(chart_id: str, key: str) -> str:
+    """Return the passage key of a chart's title ("title"), baseline ("baseline") or a bar's label (fact id)."""
+    return f"chart:{chart_id}:{key}"
 
 
 def analyse_section(

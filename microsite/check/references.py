@@ -7,7 +7,7 @@ import re
 from microsite.analyse.format import fact_format_problem
 from microsite.analyse.markup import FACT_REF, parse_reference
 from microsite.check.translations import check_translation_state
-from microsite.load.content import RELEASE_KEYS, Edition
+from microsite.load.content import CHART_EXAMPLE, RELEASE_KEYS, Edition
 from microsite.load.facts import ID_PATTERN, Fact
 from microsite.load.releases import Release
 from microsite.load.schema import suggest
@@ -30,6 +30,7 @@ def validate_release(release: Release) -> list[Problem]:
     for edition in release.editions:
         problems += _references(edition, facts, broken)
         problems += _figures(edition, source, facts, broken)
+        problems += _charts(edition, source, facts, broken)
         if edition is not source:
             problems += _coverage(edition, source, release)
     return problems
@@ -81,6 +82,9 @@ def _references(edition: Edition, facts: dict[str, Fact], broken: frozenset[str]
         )
     for fact_id, label in text.figures:
         problems += check_references(label, text.path, text.line(fact_id) or 1, facts, edition, broken)
+    for chart in text.charts:
+        for key, words in (("title", chart.title), ("baseline", chart.baseline), *chart.bars):
+            problems += check_references(words, text.path, chart.line(key) or 1, facts, edition, broken)
     return problems
 
 
@@ -149,6 +153,87 @@ def _figures(
             if fact_id not in labels:
                 message = f"no {edition.language.name} label for the key figure `{fact_id}`: the {source.language.name} label is shown"
                 problems.append(Problem(release.path, None, message, WARNING, kind="missing-translation"))
+    return problems
+
+
+CHART_TYPES = ("count", "percent", "multiplier", "money", "quantity")
+
+
+def _charts(
+    edition: Edition, source: Edition, facts: dict[str, Fact], broken: frozenset[str]
+) -> list[Problem]:
+    """Check the charts a language declares: facts that can be drawn together, and each label translated."""
+    release = edition.release
+    problems = []
+    originals = {chart.id: chart for chart in source.release.charts}
+    for chart in release.charts:
+        original = originals.get(chart.id)
+        if edition is not source and original is None:
+            message = f"chart `{chart.id}` is not among the {source.language.name} charts, so it is not shown"
+            hint = (
+                suggest(chart.id, originals)
+                or f"Charts are declared in the {source.language.name} release.toml."
+            )
+            problems.append(Problem(release.path, chart.line(), message, WARNING, hint))
+            continue
+        drawn = dict(original.bars) if original else {}
+        for fact_id, _label in chart.bars:
+            if fact_id in broken:
+                continue
+            if fact_id not in facts:
+                hint = suggest(fact_id, facts)
+                message = f"unknown fact `{fact_id}` in the chart `{chart.id}`"
+                problems.append(Problem(release.path, chart.line(fact_id), message, hint=hint))
+            elif edition is not source and fact_id not in drawn:
+                message = f"`{fact_id}` is not drawn in the {source.language.name} chart `{chart.id}`, so it is not shown"
+                problems.append(Problem(release.path, chart.line(fact_id), message, WARNING))
+        if edition is source:
+            problems += _drawable(chart, facts, broken, release.path)
+        else:
+            labels = dict(chart.bars)
+            missing = [f"`{fact_id}`" for fact_id in drawn if fact_id not in labels]
+            if missing:
+                message = f"no {edition.language.name} label for {', '.join(missing)} in the chart `{chart.id}`: the {source.language.name} is shown"
+                problems.append(
+                    Problem(release.path, chart.line(), message, WARNING, kind="missing-translation")
+                )
+            if original.baseline and not chart.baseline:
+                message = f"no {edition.language.name} `baseline` in the chart `{chart.id}`: the {source.language.name} is shown"
+                problems.append(
+                    Problem(release.path, chart.line(), message, WARNING, kind="missing-translation")
+                )
+    if edition is not source:
+        own = {chart.id for chart in release.charts}
+        for chart_id in originals.keys() - own:
+            message = f"no {edition.language.name} title for the chart `{chart_id}`: the {source.language.name} chart is shown"
+            hint = f'Add [charts.{chart_id}] with title = "…" and its [charts.{chart_id}.bars] labels.'
+            problems.append(Problem(release.path, None, message, WARNING, hint, kind="missing-translation"))
+    return problems
+
+
+def _drawable(chart, facts: dict[str, Fact], broken: frozenset[str], path) -> list[Problem]:
+    """Check that a chart's facts share one type (and unit) that bars can show, with no negative value."""
+    drawn = [(fact_id, facts[fact_id]) for fact_id, _ in chart.bars if fact_id in facts]
+    if not chart.bars:
+        return [Problem(path, chart.line(), f"the chart `{chart.id}` draws no facts", hint=CHART_EXAMPLE)]
+    problems = []
+    kinds = {(fact.type, fact.unit or fact.currency) for _, fact in drawn}
+    for fact_id, fact in drawn:
+        if fact.type not in CHART_TYPES:
+            message = f"`{fact_id}` is a {fact.type}: a chart draws only {', '.join(CHART_TYPES)}"
+            problems.append(Problem(path, chart.line(fact_id), message))
+        elif fact.value < 0:
+            message = f"`{fact_id}` is below zero: a bar chart draws only values of zero or more"
+            problems.append(Problem(path, chart.line(fact_id), message))
+    if not problems and len(kinds) > 1:
+        listed = ", ".join(f"`{fact_id}` ({fact.type})" for fact_id, fact in drawn)
+        message = f"the chart `{chart.id}` mixes kinds of figure: {listed}; bars compare only like with like"
+        problems.append(
+            Problem(path, chart.line(), message, hint="Draw each kind of figure in a chart of its own.")
+        )
+    if chart.baseline and not any(fact.type == "multiplier" for _, fact in drawn):
+        message = f"`baseline` in the chart `{chart.id}` marks 1 on a scale of multipliers, but it draws none"
+        problems.append(Problem(path, chart.line("baseline"), message))
     return problems
 
 

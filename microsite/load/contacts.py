@@ -62,7 +62,9 @@ def read_contact_table(
         for key in MEANS:
             if key in fields:
                 message = f"`{key}` in {what} is the same in every language: it is typed once, in the source language's contact"
-                problems.append(Problem(path, line_of(key), message, hint=f"Delete the line `{key} = …` here."))
+                problems.append(
+                    Problem(path, line_of(key), message, hint=f"Delete the line `{key} = …` here.")
+                )
         return fields, problems
     if "name" not in fields:
         problems.append(Problem(path, line_of(None), f"{what} has no `name`", hint=f"For example: {EXAMPLE}"))
@@ -72,10 +74,14 @@ def read_contact_table(
     email, phone, url = fields.get("email"), fields.get("phone"), fields.get("url")
     if email and not _EMAIL.match(email):
         message = f"`email` in {what} is not an e-mail address: {email!r}"
-        problems.append(Problem(path, line_of("email"), message, hint='For example: email = "press@example.org"'))
+        problems.append(
+            Problem(path, line_of("email"), message, hint='For example: email = "press@example.org"')
+        )
     if phone and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 5):
         message = f"`phone` in {what} should hold digits, spaces, + - ( ) only: {phone!r}"
-        problems.append(Problem(path, line_of("phone"), message, hint='For example: phone = "+86 29 3368 0000"'))
+        problems.append(
+            Problem(path, line_of("phone"), message, hint='For example: phone = "+86 29 3368 0000"')
+        )
     if url and not re.match(r"^https?://[^\s<>\"]+$", url):
         message = f"`url` in {what} should be a web address starting with https://: {url!r}"
         problems.append(Problem(path, line_of("url"), message))
@@ -93,7 +99,9 @@ def combine(
         return None, []
     _, first, path, line = tables[0]
     means = tuple((key, first[key]) for key in MEANS if key in first)
-    words = tuple((code, tuple((k, v) for k, v in fields.items() if k in WORDS)) for code, fields, *_ in tables)
+    words = tuple(
+        (code, tuple((k, v) for k, v in fields.items() if k in WORDS)) for code, fields, *_ in tables
+    )
     problems = []
     given = dict(words)
     for code, language_name in names.items():
@@ -103,7 +111,9 @@ def combine(
         missing = [key for key in WORDS if key in first and key not in dict(given.get(code, ()))]
         if missing:
             fields = ", ".join(f"`{key}`" for key in missing)
-            message = f"the media contact's {fields} in {language_name} is missing: the {names[source]} is shown"
+            message = (
+                f"the media contact's {fields} in {language_name} is missing: the {names[source]} is shown"
+            )
             hint = "A person's name stays as it is unless its form in this language is confirmed."
             problems.append(Problem(own_path, own_line, message, WARNING, hint, kind="missing-translation"))
     return Contact(words, means, path, line), problems
@@ -122,7 +132,9 @@ def load_newsroom_contact(path: Path, settings: Settings) -> tuple[Contact | Non
     for key, table in data.items():
         header = line_of_table(text, key)
         if key not in codes or not isinstance(table, dict):
-            message = f"`{key}` is not a language of site.toml: content/contact.toml holds a table per language"
+            message = (
+                f"`{key}` is not a language of site.toml: content/contact.toml holds a table per language"
+            )
             hint = f"Write [{source}] with name, phone and email, then [{codes[-1]}] with the name in that language."
             problems.append(Problem(path, header or key_lines(text)(key), message, hint=hint))
             continue
@@ -131,7 +143,9 @@ def load_newsroom_contact(path: Path, settings: Settings) -> tuple[Contact | Non
         problems += found
         tables.append((key, fields, path, header))
     if not any(code == source for code, *_ in tables) and not problems:
-        message = f"the newsroom's contact has no [{source}] table (the source language's, with phone and email)"
+        message = (
+            f"the newsroom's contact has no [{source}] table (the source language's, with phone and email)"
+        )
         problems.append(Problem(path, 1, message, hint=f"For example: [{source}] {EXAMPLE}"))
     if problems:
         return None, problems

@@ -24,7 +24,35 @@ RELEASE_KEYS = ("headline", "subhead", "description", "dateline_place", "distrib
 _RELEASE_FIELDS = {key: Field((str,)) for key in RELEASE_KEYS} | {
     "figures": Field((dict,)),
     "contact": Field((dict,), required=False),
+    "charts": Field((dict,), required=False),
+    "images": Field((dict,), required=False),
 }
+_IMAGE_FIELDS = {
+    "file": Field((str,), required=False),  # the source language's table names the file, once
+    "lead": Field((bool,), required=False),
+    "section": Field((str,), required=False),
+    "alt": Field((str,), required=False),
+    "caption": Field((str,), required=False),
+    "credit": Field((str,), required=False),
+}
+IMAGE_EXAMPLE = """[images.plant]
+file = "plant.jpg"           # in images/, beside facts.toml
+lead = true                  # the release's lead photo (or section = "industry": shown after that section)
+alt = "Workers check wafers on the production line"
+caption = "The new wafer plant on its first day"
+credit = "Photo: the district's news office"
+"""
+CHART_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_CHART_FIELDS = {
+    "title": Field((str,)),
+    "baseline": Field((str,), required=False),
+    "bars": Field((dict,), required=False),  # a translation may leave the labels to the source language
+}
+CHART_EXAMPLE = """[charts.growth]
+title = "Growth in [[report_year]]"
+[charts.growth.bars]
+industrial_investment_growth = "Industrial investment"
+"""
 
 
 @dataclass(frozen=True)
@@ -43,6 +71,40 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ChartText:
+    """A chart of key figures as one language declares it: its title, and a label for each fact drawn."""
+
+    id: str
+    title: str
+    baseline: str  # for multipliers: the label of the reference line at 1 ("2021 = 1")
+    bars: tuple[tuple[str, str], ...]  # (fact id, label), in the order drawn
+    lines: tuple[tuple[str, int | None], ...]  # ("", header), ("title", …), ("baseline", …), (fact id, …)
+
+    def line(self, key: str = "") -> int | None:
+        """Return the line of the chart's header, or of one of its keys or bars."""
+        lines = dict(self.lines)
+        return lines.get(key) or lines.get("")
+
+
+@dataclass(frozen=True)
+class ImageText:
+    """A photo as one language declares it: its words, and (in the source language) its file and place."""
+
+    id: str
+    fields: tuple[tuple[str, object], ...]  # as typed: file, lead, section, alt, caption, credit
+    lines: tuple[tuple[str, int | None], ...]  # ("", header), then (key, line)
+
+    def get(self, key: str, default=""):
+        """Return one field as typed, or `default`."""
+        return dict(self.fields).get(key, default)
+
+    def line(self, key: str = "") -> int | None:
+        """Return the line of the image's header, or of one of its keys."""
+        lines = dict(self.lines)
+        return lines.get(key) or lines.get("")
+
+
+@dataclass(frozen=True)
 class ReleaseText:
     """A release's words in one language that are not body text, with the line of each."""
 
@@ -58,8 +120,12 @@ class ReleaseText:
     figure_lines: tuple[tuple[str, int | None], ...]
     measures: tuple[tuple[str, str], ...] = ()  # (fact id, measure word shown after its value: 家, 名)
     lines: tuple[tuple[str, int | None], ...] = ()  # (key, line) of each text field
-    contact: tuple[tuple[str, object], ...] = ()  # the [contact] table as typed (checked with the other languages')
+    contact: tuple[
+        tuple[str, object], ...
+    ] = ()  # the [contact] table as typed (checked with the other languages')
     contact_lines: tuple[tuple[str, int | None], ...] = ()  # ("", header line), then (key, line) of each key
+    charts: tuple[ChartText, ...] = ()
+    images: tuple[ImageText, ...] = ()
 
     def line(self, key: str) -> int | None:
         """Return the line where a field or a figure label was typed."""
@@ -228,11 +294,18 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
                 path, line_of("headline"), "the headline is empty: it is the page's title and first heading"
             )
         ]
+    charts, problems = _read_charts(data.get("charts", {}), text, path)
+    images, found = _read_images(data.get("images", {}), text, path)
+    problems += found
+    if problems:
+        return None, problems
     contact = data.get("contact", {})
     contact_line = line_of_table(text, "contact")
     release = ReleaseText(
         path=path,
         contact=tuple(contact.items()),
+        charts=charts,
+        images=images,
         contact_lines=(("", contact_line), *((k, line_of_key(text, k, after=contact_line)) for k in contact)),
         figures=tuple((k, v.strip()) for k, v in labels.items()),
         measures=tuple(measures.items()),
@@ -241,6 +314,67 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
         **values,
     )
     return release, []
+
+
+def _read_charts(charts: dict, text: str, path: Path) -> tuple[tuple[ChartText, ...], list[Problem]]:
+    """Read [charts.ID] tables: a title, an optional baseline and [charts.ID.bars] (fact id = label)."""
+    found, problems = [], []
+    start = line_of_table(text, "charts") or 0
+    for chart_id, table in charts.items():
+        header = line_of_table(text, chart_id, after=start or None) or line_of_key(text, chart_id) or start
+        if not isinstance(table, dict) or not CHART_ID.match(chart_id):
+            message = f"`{chart_id}` under [charts] should be a table [charts.{chart_id}] named with lowercase letters, digits, _ and -"
+            problems.append(Problem(path, header, message, hint=CHART_EXAMPLE))
+            continue
+        line_of = key_lines(text, after=header, default=header)
+        what = f"the chart `{chart_id}`"
+        errors = check_table(table, _CHART_FIELDS, path, line_of, what)
+        bars = table.get("bars", {}) if not errors else {}
+        bars_line = line_of_table(text, f"{chart_id}.bars", after=header) or line_of("bars")
+        bad = [fact for fact, label in bars.items() if not isinstance(label, str) or not label.strip()]
+        for fact in bad:
+            line = line_of_key(text, fact, after=bars_line) or bars_line
+            message = f"the label of `{fact}` in {what} should be text in quotes"
+            errors.append(Problem(path, line, message, hint=CHART_EXAMPLE))
+        problems += errors
+        if errors:
+            continue
+        lines = (
+            ("", header),
+            ("title", line_of("title")),
+            ("baseline", line_of("baseline") if "baseline" in table else None),
+            *((fact, line_of_key(text, fact, after=bars_line) or bars_line) for fact in bars),
+        )
+        found.append(
+            ChartText(
+                chart_id,
+                table["title"].strip(),
+                table.get("baseline", "").strip(),
+                tuple((fact, label.strip()) for fact, label in bars.items()),
+                lines,
+            )
+        )
+    return tuple(found), problems
+
+
+def _read_images(images: dict, text: str, path: Path) -> tuple[tuple[ImageText, ...], list[Problem]]:
+    """Read [images.ID] tables; which keys each language must give is checked with the other languages."""
+    found, problems = [], []
+    start = line_of_table(text, "images") or 0
+    for image_id, table in images.items():
+        header = line_of_table(text, image_id, after=start or None) or line_of_key(text, image_id) or start
+        if not isinstance(table, dict) or not CHART_ID.match(image_id):
+            message = f"`{image_id}` under [images] should be a table [images.{image_id}] named with lowercase letters, digits, _ and -"
+            problems.append(Problem(path, header, message, hint=IMAGE_EXAMPLE))
+            continue
+        line_of = key_lines(text, after=header, default=header)
+        errors = check_table(table, _IMAGE_FIELDS, path, line_of, f"the image `{image_id}`")
+        problems += errors
+        if not errors:
+            fields = tuple((k, v.strip() if isinstance(v, str) else v) for k, v in table.items())
+            lines = (("", header), *((key, line_of(key)) for key in table))
+            found.append(ImageText(image_id, fields, lines))
+    return tuple(found), problems
 
 
 def _duplicate_ids(sections: list[Section]) -> list[Problem]:

@@ -11,6 +11,7 @@ from microsite.load.contacts import Contact, combine, read_contact_table
 from microsite.load.content import Edition, is_inside, load_edition, outside_problem
 from microsite.load.facts import Fact, load_facts
 from microsite.load.glossary import Name, load_glossary, merge_glossaries
+from microsite.load.pictures import Photo, load_photos
 from microsite.load.schema import Field, check_table
 from microsite.load.settings import Settings
 from microsite.load.tomlio import key_lines, read_toml
@@ -89,6 +90,7 @@ class Release:
     names: tuple[Name, ...] = ()  # the site's glossary and the release's own
     broken_facts: frozenset[str] = frozenset()  # in facts.toml but unreadable (reported there)
     contact: Contact | None = None  # the release's own media contact ([contact] in release.toml)
+    photos: tuple[Photo, ...] = ()  # its photos ([images] in release.toml, files in images/)
 
     @property
     def fact_map(self) -> dict[str, Fact]:
@@ -169,8 +171,10 @@ def load_release(
         return None, problems
     contact, found = release_contact(editions, settings)
     problems += found
+    photos, found = load_photos(folder, editions, settings, inside)
+    problems += found
     release = Release(
-        slug, folder, tuple(sorted(facts.items())), tuple(editions), schedule, names, broken, contact
+        slug, folder, tuple(sorted(facts.items())), tuple(editions), schedule, names, broken, contact, photos
     )
     return release, problems
 
@@ -187,13 +191,19 @@ def release_contact(editions: list[Edition], settings: Settings) -> tuple[Contac
         header = lines[""]
         code = edition.language.code
         fields, found = read_contact_table(
-            dict(text.contact), text.path, lambda key: lines.get(key or "") or header, "[contact]", code == source
+            dict(text.contact),
+            text.path,
+            lambda key, lines=lines, header=header: lines.get(key or "") or header,
+            "[contact]",
+            code == source,
         )
         problems += found
         tables.append((code, fields, text.path, header))
     if tables and tables[0][0] != source:
         code, _, path, line = tables[0]
-        message = f"this [contact] translates a contact that the {settings.source.name} release.toml does not have"
+        message = (
+            f"this [contact] translates a contact that the {settings.source.name} release.toml does not have"
+        )
         hint = f"Add the [contact] table, with phone and email, to {source}/release.toml first."
         problems.append(Problem(path, line, message, hint=hint))
     if not tables or problems:

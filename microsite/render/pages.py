@@ -15,17 +15,21 @@ from babel.dates import format_datetime
 from markupsafe import Markup, escape
 
 from microsite.analyse.format import format_fact
-from microsite.analyse.release import ReleaseRecord, ReleaseSummary, summarise
+from microsite.analyse.markup import used_fact_ids
+from microsite.analyse.release import ReleaseRecord, ReleaseSummary, chart_key, summarise
 from microsite.load.assets import AssetSet
 from microsite.load.catalogs import Catalog
-from microsite.load.facts import TIME_TYPES, Fact
 from microsite.load.contacts import Contact, tel_uri
+from microsite.load.facts import TIME_TYPES, Fact
 from microsite.load.issuers import Issuer, issuer_named
 from microsite.load.settings import Language, Settings
 from microsite.problems import ContentError, Problem
+from microsite.render.charts import Bar, chart_svg
 from microsite.render.feeds import feed_path
 from microsite.render.metadata import front_door_metadata, public_url, release_metadata
+from microsite.render.photos import lead_card_name, media_path, photo_files, photo_view
 from microsite.render.presskit import KIT_FILES, kit_path, render_kit, render_plain_text, vcard_lines
+from microsite.render.sharecard import card_from_text, card_size
 from microsite.write.output import Page
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
@@ -144,14 +148,20 @@ def render_release(
     `listing` holds the other releases, which the main release's page lists.
     """
     summary = summarise(record)
-    pages = []
+    pages = photo_files(record.release)
+    media = {page.path: page.content for page in pages}
     for edition in record.release.editions:
-        pages += _render_edition(record, summary, edition.language, renderer, listing)
+        pages += _render_edition(record, summary, edition.language, renderer, listing, media)
     return pages
 
 
 def _render_edition(
-    record: ReleaseRecord, summary: ReleaseSummary, language: Language, renderer: Renderer, listing
+    record: ReleaseRecord,
+    summary: ReleaseSummary,
+    language: Language,
+    renderer: Renderer,
+    listing,
+    media: dict[str, bytes],
 ) -> list[Page]:
     release = record.release
     code = language.code
@@ -160,6 +170,7 @@ def _render_edition(
     root = "../../" if release.slug else "../"
     contact = _contact(release.contact or renderer.contact, release.source.language, language)
     kit_files = KIT_FILES + ((VCARD,) if contact else ())
+    photos = [photo_view(photo, release, language, root) for photo in release.photos]
     fields = {key: record.field(code, key) for key in dict(dict(summary.texts)[code])}
     context = {
         "lang": language,
@@ -168,7 +179,9 @@ def _render_edition(
         "languages": language_links(renderer.settings, code, root, release.slug),
         "release": fields,
         "release_date": fact_markup(release.fact_map["release_date"], language),
-        "sections": _section_contexts(record, code),
+        "sections": _section_contexts(record, code, photos, _charts(record, language)),
+        "lead": next((photo for photo in photos if photo["lead"]), None),
+        "photos": photos,
         "figures": _figure_contexts(record, code),
         "more_releases": _more_releases(listing, language, renderer.options) if not release.slug else [],
         "embargo": embargo,
@@ -181,8 +194,10 @@ def _render_edition(
         "addresses": {
             **{name: public_url(renderer.settings, kit_path(release, language, name)) for name in kit_files},
             "feed": public_url(renderer.settings, feed_path(language)),
+            **{p["original_path"]: public_url(renderer.settings, p["original_path"]) for p in photos},
         },
     }
+    card = _share_card(record, language, renderer, context)
     html = render_template(renderer.envs[code], "release.html", context)
     date = format_fact(release.fact_map["release_date"], language)
     dateline = renderer.gettext(code, "%(place)s, %(date)s") % {
@@ -212,10 +227,51 @@ def _render_edition(
         contact_block,
     )
     extra = {VCARD: vcard_lines(contact)} if contact else {}
+    # The press kit holds each photo at full size, named as on the site.
+    extra |= {p["original_path"].rsplit("/", 1)[1]: media[p["original_path"]] for p in photos}
     return [
         Page(release.page_path(code), html.encode("utf-8")),
         *render_kit(renderer.settings, record, summary, language, text, extra),
+        *([card] if card else []),
     ]
+
+
+SHARE_CARD = "card.png"  # beside the page, when the release has no lead photo
+
+
+def _share_card(record: ReleaseRecord, language: Language, renderer: Renderer, context: dict) -> Page | None:
+    """Add the share card (og:image) to the page's metadata; return the card when it is drawn for this language.
+
+    The lead photo's card is the same in every language (made with the
+    photos); without one, a card shows the headline in the page's language.
+    """
+    release = record.release
+    lead = next((photo for photo in release.photos if photo.lead), None)
+    headline = record.field(language.code, "headline")
+    if lead is not None:
+        path, kind, page = media_path(release, lead_card_name(lead)), "image/jpeg", None
+        alt = context["lead"]["alt"]["text"]
+    else:
+        path, kind = kit_path(release, language, SHARE_CARD), "image/png"
+        page = Page(path, card_from_text(headline, language.site_name))
+        alt = headline
+    url = public_url(renderer.settings, path)
+    width, height = card_size()
+    meta = context["meta"]
+    meta["og"] += [
+        ("og:image", url),
+        ("og:image:type", kind),
+        ("og:image:width", str(width)),
+        ("og:image:height", str(height)),
+        ("og:image:alt", alt),
+    ]
+    meta["twitter"] = [
+        ("twitter:card", "summary_large_image"),
+        *[(name, content) for name, content in meta["twitter"] if name != "twitter:card"],
+        ("twitter:image", url),
+        ("twitter:image:alt", alt),
+    ]
+    return page
 
 
 def _more_releases(
@@ -288,8 +344,12 @@ def _contact_lines(contact: dict) -> list[str]:
     return words + [contact[key] for key in ("phone", "email", "url") if contact[key]]
 
 
-def _section_contexts(record: ReleaseRecord, code: str) -> list[dict]:
+def _section_contexts(
+    record: ReleaseRecord, code: str, photos: list[dict], charts: list[tuple[str, Markup]]
+) -> list[dict]:
     release = record.release
+    placed = {photo.id: photo.section for photo in release.photos if not photo.lead}
+    last = release.source.sections[-1].id if release.source.sections else ""
     source_code = release.source.language.code
     edition = release.edition(code)
     contexts = []
@@ -307,6 +367,11 @@ def _section_contexts(record: ReleaseRecord, code: str) -> list[dict]:
                 "blocks": section.analysis.blocks,
                 "fallback": fallback,
                 "lang": language.html_lang,
+                # A photo follows the section it names; one that names none closes the body.
+                "photos": [
+                    p for p in photos if p["id"] in placed and (placed[p["id"]] or last) == original.id
+                ],
+                "charts": [chart for section_id, chart in charts if (section_id or last) == original.id],
             }
         )
     return contexts
@@ -335,6 +400,41 @@ def _figure_contexts(record: ReleaseRecord, code: str) -> list[dict]:
     for figure, wide in zip(figures, _wide([f["long"] for f in figures]), strict=True):
         figure["wide"] = wide
     return figures
+
+
+def _charts(record: ReleaseRecord, language: Language) -> list[tuple[str, Markup]]:
+    """Draw each chart the source language declares, in this language's words and press style.
+
+    Each goes after the first section that writes one of its figures (or
+    after the last): beside the text it illustrates, and not between the
+    headline and the text, which a phone reader reaches first.
+    """
+    release = record.release
+    writes = [(s.id, set(used_fact_ids(s.body))) for s in release.source.sections]
+    source = release.source.language
+    measures = dict(release.edition(language.code).release.measures)
+    charts = []
+    for chart in release.source.release.charts:
+
+        def words(key: str, chart_id: str = chart.id) -> tuple[str, str | None]:
+            own = record.passage(language.code, chart_key(chart_id, key))
+            if own is not None:
+                return own.text, None
+            original = record.passage(source.code, chart_key(chart_id, key))
+            return (original.text if original else ""), source.html_lang
+
+        bars = []
+        for fact_id, _label in chart.bars:
+            fact = release.fact_map[fact_id]
+            label, label_lang = words(fact_id)
+            text = format_fact(fact, language) + measures.get(fact_id, "")
+            bars.append(Bar(label, float(fact.value), text, label_lang))
+        title, title_lang = words("title")
+        baseline, _ = words("baseline") if chart.baseline else ("", None)
+        drawn = {fact_id for fact_id, _ in chart.bars}
+        after = next((section_id for section_id, used in writes if used & drawn), "")
+        charts.append((after, chart_svg(chart.id, title, bars, baseline=baseline, title_lang=title_lang)))
+    return charts
 
 
 def _wide(long: list[bool]) -> list[bool]:
