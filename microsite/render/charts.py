@@ -24,6 +24,9 @@ ROW_GAP = 14
 BASELINE_BAND = 18  # above the first row, for the baseline's label
 OVERHANG = 3  # the baseline's dashes reach this far above and below each bar
 MAX_LINES = 2
+# Room above the first line: a Chinese font's ascent (Noto CJK's is 1.16 em)
+# reaches above the baseline set for Latin capitals, and would be cut off.
+HEADROOM = 5
 ELLIPSIS = "…"
 # Defaults for a page without the stylesheet (a feed reader, a saved page): the
 # site's accent, white on it. Any CSS rule wins over these presentation attributes.
@@ -225,7 +228,7 @@ def _frame(
     return Markup(
         '<figure class="chart" id="chart-{id}">\n'
         '<figcaption id="chart-{id}-title"{lang}>{title}</figcaption>\n'
-        '<svg viewBox="0 0 {width} {height}" role="img"'
+        '<svg viewBox="0 -{headroom} {width} {height}" role="img"'
         ' aria-labelledby="chart-{id}-svg-title chart-{id}-svg-desc" fill="currentColor" font-size="{size}">\n'
         '<title id="chart-{id}-svg-title"{lang}>{title}</title>\n'
         '<desc id="chart-{id}-svg-desc">{description}</desc>\n'
@@ -237,7 +240,8 @@ def _frame(
         lang=_lang(title_lang),
         title=title,
         width=WIDTH,
-        height=_num(height),
+        height=_num(height + HEADROOM),
+        headroom=HEADROOM,
         size=LABEL_SIZE,
         description=description,
         body=body,
