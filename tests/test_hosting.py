@@ -560,7 +560,7 @@ def test_every_html_file_passes_the_nu_html_checker(built_fixture, tmp_path: Pat
         require_tool(Path("/nonexistent/java"), "Java")
     sites = [
         built_fixture(name) / "site"
-        for name in ("minimal", "two-releases", "three-languages", "every-fact-type")
+        for name in ("minimal", "rich", "two-releases", "three-languages", "every-fact-type")
     ]
     # A marked preview of embargoed releases, too: every release of two-releases under embargo.
     project = fixture_project(tmp_path / "project", "two-releases")
