@@ -179,6 +179,23 @@ def test_axe_core_finds_no_wcag_violations(browser, sites, fixture, kind, viewpo
     assert violations == [], "axe-core found WCAG 2 A/AA violations:\n" + describe_violations(violations)
 
 
+@pytest.mark.parametrize("fixture, kind", page_cases())
+def test_dark_mode_keeps_every_contrast(browser, sites, fixture, kind):
+    open_page(browser, url_of(sites, fixture, kind), DESKTOP)
+    dark = {"name": "prefers-color-scheme", "value": "dark"}
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": [dark]})
+    try:
+        ground = browser.execute_script("return getComputedStyle(document.documentElement).backgroundColor")
+        assert ground == "rgb(13, 17, 23)", "the page ignores the reader's dark mode"
+        violations = run_axe(browser)
+    finally:
+        light = {"name": "prefers-color-scheme", "value": ""}
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": [light]})
+    assert violations == [], "axe-core found WCAG 2 A/AA violations in dark mode:\n" + describe_violations(
+        violations
+    )
+
+
 # --- phone and desktop ------------------------------------------------------
 
 _LAYOUT_PROBLEMS = """
