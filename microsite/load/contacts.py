@@ -14,6 +14,7 @@ from pathlib import Path
 from microsite.load.schema import Field, check_table
 from microsite.load.settings import Settings
 from microsite.load.tomlio import key_lines, line_of_table, read_toml
+from microsite.load.words import Worded
 from microsite.problems import WARNING, Problem
 
 WORDS = ("name", "title", "organization")
@@ -25,20 +26,13 @@ EXAMPLE = 'name = "Li Ming", title = "Press officer", phone = "+86 29 3368 0000"
 
 
 @dataclass(frozen=True)
-class Contact:
+class Contact(Worded):
     """A media contact: its words in each language that gives them, and how to reach it."""
 
     words: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (language code, ((key, text), …))
     means: tuple[tuple[str, str], ...]  # ((phone|email|url, value), …), as typed
     path: Path
     line: int | None
-
-    def word(self, code: str, key: str, source: str) -> tuple[str, bool]:
-        """Return a word in the language, or the source language's: (text, whether it is the source's)."""
-        own = dict(dict(self.words).get(code, ())).get(key, "")
-        if own or code == source:
-            return own, False
-        return dict(dict(self.words).get(source, ())).get(key, ""), True
 
     def means_of(self, key: str) -> str:
         """Return the phone number, e-mail address or web address ('' when there is none)."""

@@ -70,8 +70,19 @@ class Section:
     translated_from_line: int | None = None
 
 
+class Located:
+    """A table of release.toml with the line of its header ("") and of each of its keys (`self.lines`)."""
+
+    lines: tuple[tuple[str, int | None], ...]
+
+    def line(self, key: str = "") -> int | None:
+        """Return the line of one of the table's keys, or of its header."""
+        lines = dict(self.lines)
+        return lines.get(key) or lines.get("")
+
+
 @dataclass(frozen=True)
-class ChartText:
+class ChartText(Located):
     """A chart of key figures as one language declares it: its title, and a label for each fact drawn."""
 
     id: str
@@ -80,14 +91,9 @@ class ChartText:
     bars: tuple[tuple[str, str], ...]  # (fact id, label), in the order drawn
     lines: tuple[tuple[str, int | None], ...]  # ("", header), ("title", …), ("baseline", …), (fact id, …)
 
-    def line(self, key: str = "") -> int | None:
-        """Return the line of the chart's header, or of one of its keys or bars."""
-        lines = dict(self.lines)
-        return lines.get(key) or lines.get("")
-
 
 @dataclass(frozen=True)
-class ImageText:
+class ImageText(Located):
     """A photo as one language declares it: its words, and (in the source language) its file and place."""
 
     id: str
@@ -97,11 +103,6 @@ class ImageText:
     def get(self, key: str, default=""):
         """Return one field as typed, or `default`."""
         return dict(self.fields).get(key, default)
-
-    def line(self, key: str = "") -> int | None:
-        """Return the line of the image's header, or of one of its keys."""
-        lines = dict(self.lines)
-        return lines.get(key) or lines.get("")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from microsite.load.content import IMAGE_EXAMPLE, Edition, ImageText, is_inside, outside_problem
 from microsite.load.schema import suggest
 from microsite.load.settings import Settings
+from microsite.load.words import Worded
 from microsite.problems import WARNING, Problem
 from microsite.render.images import Picture, read_picture
 
@@ -25,7 +26,7 @@ _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass(frozen=True)
-class Photo:
+class Photo(Worded):
     """A photo of a release: its file, its place on the page, its words in each language."""
 
     id: str
@@ -35,13 +36,6 @@ class Photo:
     words: tuple[
         tuple[str, tuple[tuple[str, str], ...]], ...
     ]  # (language code, ((alt|caption|credit, text), …))
-
-    def word(self, code: str, key: str, source: str) -> tuple[str, bool]:
-        """Return a word in the language, or the source language's: (text, whether it is the source's)."""
-        own = dict(dict(self.words).get(code, ())).get(key, "")
-        if own or code == source:
-            return own, False
-        return dict(dict(self.words).get(source, ())).get(key, ""), True
 
 
 def load_photos(

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from microsite.render.linebreaks import TRAILING, is_wide, line_breaks
+
 # 400 units wide: on a phone (~290 px) a unit is 0.7 px, at the desktop's
 # 28rem about 1.1 px, so 15-unit labels come out between ~11 and ~17 px.
 WIDTH = 400
@@ -45,12 +47,6 @@ DIGIT_EM, BOLD_DIGIT_EM = 0.64, 0.72
 NARROW_EM, BOLD_NARROW_EM = 0.55, 0.6
 _BROAD = frozenset("%‰@MWmw")
 
-# Chinese line-breaking rules (kinsoku), the share card's (sharecard.py): these never start a line…
-_NO_START = frozenset("，。、；：？！）」』】〕〉》〗”’％‰·・…—～,.;:?!)]}%")
-# …and these never end one.
-_NO_END = frozenset("（「『【〔〈《〖“‘([{￥$#")
-# Left off before the ellipsis of a cut label: "工业投资，…" reads as a typo.
-_TRAILING = " ，、；：,;:"
 _SENTENCE_ENDS = ".!?。！？…"
 
 
@@ -265,7 +261,7 @@ def _as_sentence(text: str, stop: str) -> str:
 
 def _fit_line(text: str, start: int, width: float, size: float) -> tuple[int, int]:
     """Return where the line from `start` ends and where the next one starts: the last break that fits."""
-    fitting = [brk for brk in _line_breaks(text, start) if text_width(text[start : brk[0]], size) <= width]
+    fitting = [brk for brk in line_breaks(text, start) if text_width(text[start : brk[0]], size) <= width]
     if fitting:
         return fitting[-1]
     end = start + 1  # one word wider than the chart (a long URL): cut it where it must be cut
@@ -278,7 +274,7 @@ def _shorten(text: str, width: float, size: float) -> str:
     """Return `text` if it fits in one line, else as much as fits, preferably up to a break, ended with "…"."""
     if text_width(text, size) <= width:
         return text
-    breaks = [end for end, _ in _line_breaks(text, 0)]
+    breaks = [end for end, _ in line_breaks(text)]
     for ends in (breaks, range(1, len(text))):  # at a break if one fits, else anywhere
         fitting = [end for end in ends if text_width(_with_ellipsis(text[:end]), size) <= width]
         if fitting:
@@ -286,32 +282,8 @@ def _shorten(text: str, width: float, size: float) -> str:
     return _with_ellipsis(text[:1])
 
 
-def _line_breaks(text: str, start: int) -> list[tuple[int, int]]:
-    """Return where a line from `start` may end, as (end of this line, start of the next)."""
-    found = []
-    for i in range(start + 1, len(text)):
-        before, after = text[i - 1], text[i]
-        if after == " ":
-            found.append((i, i + 1))  # the space itself is on neither line
-        elif before != " " and _may_break(before, after):
-            found.append((i, i))
-    found.append((len(text), len(text)))
-    return found
-
-
-def _may_break(before: str, after: str) -> bool:
-    if after in _NO_START or before in _NO_END:
-        return False
-    # Chinese breaks between any two characters; Latin words only at spaces.
-    return _breaks_anywhere(before) or _breaks_anywhere(after)
-
-
 def _with_ellipsis(text: str) -> str:
-    return text.rstrip(_TRAILING) + ELLIPSIS
-
-
-def _breaks_anywhere(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
+    return text.rstrip(TRAILING) + ELLIPSIS
 
 
 def _advance(char: str, bold: bool) -> float:
@@ -326,7 +298,7 @@ def _advance(char: str, bold: bool) -> float:
 
 
 def _is_ideograph_or_kana(char: str) -> bool:
-    return _breaks_anywhere(char) and char.isalpha()
+    return is_wide(char) and char.isalpha()
 
 
 def _lang(lang: str | None) -> Markup:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,6 +13,7 @@ import pylopdf_fonts_zh_cn
 from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
 
 from microsite.render.images import open_clean
+from microsite.render.linebreaks import TRAILING, line_breaks
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
@@ -27,13 +27,6 @@ ELLIPSIS = "…"
 # of letters, and a 4-bit PNG is small and quick to compress.
 SHADES = 16
 SITE_NAME_SHADE = 11  # the site name a little quieter than the headline
-
-# Chinese line-breaking rules (标点挤压 / kinsoku): these never start a line…
-_NO_START = frozenset("，。、；：？！）」』】〕〉》〗”’％‰·・…—～,.;:?!)]}%")
-# …and these never end one.
-_NO_END = frozenset("（「『【〔〈《〖“‘([{￥$#")
-# Left off before the ellipsis of a cut headline: "创新，…" reads as a typo.
-_TRAILING = " ，、；：,;:"
 
 Measure = Callable[[str], float]
 T = TypeVar("T")
@@ -151,19 +144,6 @@ def _wrap_within(
     return balance(text, breaks, measure, width, spans) if len(spans) <= MAX_LINES else None
 
 
-def line_breaks(text: str) -> list[tuple[int, int]]:
-    """Return where lines may break, as (end of this line, start of the next), the end of the text last."""
-    found = []
-    for i in range(1, len(text)):
-        before, after = text[i - 1], text[i]
-        if after == " ":
-            found.append((i, i + 1))  # the space itself is on neither line
-        elif before != " " and _may_break(before, after):
-            found.append((i, i))
-    found.append((len(text), len(text)))
-    return found
-
-
 def shorten(text: str, measure: Measure, width: float) -> str:
     """Return `text` if it fits in one line of `width`, else as much as fits, ended with "…"."""
     if measure(text) <= width:
@@ -203,17 +183,6 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     )
 
 
-def _may_break(before: str, after: str) -> bool:
-    if after in _NO_START or before in _NO_END:
-        return False
-    # Chinese breaks between any two characters; Latin words only at spaces.
-    return _wide(before) or _wide(after)
-
-
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
 def _last_fitting(items: Sequence[T], fits: Callable[[T], bool]) -> T | None:
     """Return the last item that fits, assuming those that fit come first; None if none does."""
     low, high = 0, len(items)
@@ -232,7 +201,7 @@ def _forced_cut(text: str, start: int, measure: Measure, width: float) -> int:
 
 
 def _with_ellipsis(text: str) -> str:
-    return text.rstrip(_TRAILING) + ELLIPSIS
+    return text.rstrip(TRAILING) + ELLIPSIS
 
 
 def _encode_shades(mask: Image.Image, background: str, foreground: str) -> bytes:
