@@ -42,7 +42,7 @@ alt = "Workers check wafers on the production line"
 caption = "The new wafer plant on its first day"
 credit = "Photo: the district's news office"
 """
-CHART_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+TABLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _CHART_FIELDS = {
     "title": Field((str,)),
     "baseline": Field((str,), required=False),
@@ -317,16 +317,27 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
     return release, []
 
 
+def _named_tables(
+    tables: dict, kind: str, text: str, path: Path, example: str
+) -> tuple[list[tuple[str, dict, int | None]], list[Problem]]:
+    """Return each [KIND.ID] table with the line of its header; a problem for each that is not a table."""
+    found, problems = [], []
+    start = line_of_table(text, kind) or 0
+    for name, table in tables.items():
+        header = line_of_table(text, name, after=start or None) or line_of_key(text, name) or start
+        if not isinstance(table, dict) or not TABLE_ID.match(name):
+            message = f"`{name}` under [{kind}] should be a table [{kind}.{name}] named with lowercase letters, digits, _ and -"
+            problems.append(Problem(path, header, message, hint=example))
+        else:
+            found.append((name, table, header))
+    return found, problems
+
+
 def _read_charts(charts: dict, text: str, path: Path) -> tuple[tuple[ChartText, ...], list[Problem]]:
     """Read [charts.ID] tables: a title, an optional baseline and [charts.ID.bars] (fact id = label)."""
-    found, problems = [], []
-    start = line_of_table(text, "charts") or 0
-    for chart_id, table in charts.items():
-        header = line_of_table(text, chart_id, after=start or None) or line_of_key(text, chart_id) or start
-        if not isinstance(table, dict) or not CHART_ID.match(chart_id):
-            message = f"`{chart_id}` under [charts] should be a table [charts.{chart_id}] named with lowercase letters, digits, _ and -"
-            problems.append(Problem(path, header, message, hint=CHART_EXAMPLE))
-            continue
+    found = []
+    tables, problems = _named_tables(charts, "charts", text, path, CHART_EXAMPLE)
+    for chart_id, table, header in tables:
         line_of = key_lines(text, after=header, default=header)
         what = f"the chart `{chart_id}`"
         errors = check_table(table, _CHART_FIELDS, path, line_of, what)
@@ -360,14 +371,9 @@ def _read_charts(charts: dict, text: str, path: Path) -> tuple[tuple[ChartText, 
 
 def _read_images(images: dict, text: str, path: Path) -> tuple[tuple[ImageText, ...], list[Problem]]:
     """Read [images.ID] tables; which keys each language must give is checked with the other languages."""
-    found, problems = [], []
-    start = line_of_table(text, "images") or 0
-    for image_id, table in images.items():
-        header = line_of_table(text, image_id, after=start or None) or line_of_key(text, image_id) or start
-        if not isinstance(table, dict) or not CHART_ID.match(image_id):
-            message = f"`{image_id}` under [images] should be a table [images.{image_id}] named with lowercase letters, digits, _ and -"
-            problems.append(Problem(path, header, message, hint=IMAGE_EXAMPLE))
-            continue
+    found = []
+    tables, problems = _named_tables(images, "images", text, path, IMAGE_EXAMPLE)
+    for image_id, table, header in tables:
         line_of = key_lines(text, after=header, default=header)
         errors = check_table(table, _IMAGE_FIELDS, path, line_of, f"the image `{image_id}`")
         problems += errors
