@@ -204,3 +204,35 @@ def test_a_photo_edit_reaches_the_site_through_the_cache(tmp_path: Path):
     clean = tmp_path / "clean"
     assert run_build(project, "--out", str(clean), "--no-cache").returncode == 0
     assert tree_digest(clean) == tree_digest(project / "site")
+
+
+def test_a_further_release_keeps_its_photos_in_its_own_folder(tmp_path: Path):
+    project = fixture_project(tmp_path / "project", "two-releases")
+    release = project / "content" / "releases" / "harbour-bridge"
+    write_photo(release / "images" / "bridge.jpg", (1200, 800))
+    write_photo(project / "content" / "images" / "bridge.jpg", (640, 480))  # the main release's own
+    table = '\n[images.bridge]\n{}alt = "{}"\ncaption = "{}"\ncredit = "{}"\n'
+    words = {
+        "en": (
+            'file = "bridge.jpg"\nlead = true\n',
+            "A bridge over a harbour",
+            "The bridge",
+            "Photo: Harbour Office",
+        )
+    }
+    words["zh-hans"] = ("", "港口上的一座桥", "大桥", "摄影：港务办公室")
+    for code, fields in words.items():
+        with (release / code / "release.toml").open("a", encoding="utf-8") as file:
+            file.write(table.format(*fields))
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    page = parse(project / "site" / "zh-hans" / "harbour-bridge" / "index.html")
+    lead = page.select_one("figure.lead-photo img")
+    assert lead["src"] == "../../media/harbour-bridge/bridge-960.jpg"
+    assert lead["alt"] == "港口上的一座桥"
+    meta = {m["property"]: m["content"] for m in page.head.select("meta[property]")}
+    assert meta["og:image"].endswith("/media/harbour-bridge/bridge-card.jpg")
+    made = sorted(p.name for p in (project / "site" / "media" / "harbour-bridge").iterdir())
+    assert made == ["bridge-1200.jpg", "bridge-480.jpg", "bridge-960.jpg", "bridge-card.jpg", "bridge.jpg"]
+    # The main release has no [images]: its photo file is not published.
+    assert not (project / "site" / "media" / "bridge.jpg").exists()
