@@ -191,6 +191,7 @@ def _advance(size: int, char: str) -> float:
     return _font(size).getlength(char)
 
 
+@functools.lru_cache(maxsize=len(HEADLINE_SIZES) + 1)
 def _font(size: int) -> ImageFont.FreeTypeFont:
     # Cached per process: a newsroom build draws thousands of cards at the
     # same handful of sizes. The font's file is only read, never changed.
