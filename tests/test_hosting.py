@@ -309,6 +309,7 @@ def test_json_ld_describes_a_news_article_and_its_translations(built_fixture, na
             assert data["@id"] == data["url"] == data["mainEntityOfPage"] == url
             assert data["datePublished"] == iso(content.schedule(slug)["published"])
             assert data["inLanguage"] == lang["html_lang"]
+            assert data["image"] == [url + "card.png"]  # the share card, with the headline in this language
             assert data["publisher"] == {"@type": "Organization", "name": release["issuer"]}
             assert data["sourceOrganization"] == {"@type": "Organization", "name": release["source"]}
             assert data["isPartOf"] == {

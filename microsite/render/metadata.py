@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from microsite.analyse.release import ReleaseSummary
 from microsite.load.settings import Language, Settings
+from microsite.render.sharecard import HEIGHT as CARD_HEIGHT
+from microsite.render.sharecard import WIDTH as CARD_WIDTH
 
 
 def public_url(settings: Settings, path: str) -> str:
@@ -36,8 +39,19 @@ def alternates(settings: Settings, release: ReleaseSummary) -> list[dict]:
     return [*links, {"hreflang": "x-default", "href": default}]
 
 
-def release_metadata(settings: Settings, release: ReleaseSummary, language: Language, noindex: bool) -> dict:
-    """Return the head metadata of one release page."""
+@dataclass(frozen=True)
+class ShareImage:
+    """What a shared link shows: the card's public address, its type and its alternative text."""
+
+    url: str
+    type: str
+    alt: str
+
+
+def release_metadata(
+    settings: Settings, release: ReleaseSummary, language: Language, noindex: bool, share: ShareImage
+) -> dict:
+    """Return the head metadata of one release page, its share card included."""
     text = dict(dict(release.texts)[language.code])
     canonical = public_url(settings, release.page_path(language.code))
     others = [lang for lang in settings.languages if lang != language]
@@ -54,17 +68,26 @@ def release_metadata(settings: Settings, release: ReleaseSummary, language: Lang
             ("og:locale", language.og_locale),
             *[("og:locale:alternate", lang.og_locale) for lang in others],
             ("article:published_time", iso(release.schedule.published)),
+            ("og:image", share.url),
+            ("og:image:type", share.type),
+            ("og:image:width", str(CARD_WIDTH)),
+            ("og:image:height", str(CARD_HEIGHT)),
+            ("og:image:alt", share.alt),
         ],
         "twitter": [
-            ("twitter:card", "summary"),
+            ("twitter:card", "summary_large_image"),
             ("twitter:title", text["headline"]),
             ("twitter:description", text["description"]),
+            ("twitter:image", share.url),
+            ("twitter:image:alt", share.alt),
         ],
-        "json_ld": json_ld(settings, release, language, canonical),
+        "json_ld": json_ld(settings, release, language, canonical, share.url),
     }
 
 
-def json_ld(settings: Settings, release: ReleaseSummary, language: Language, canonical: str) -> Markup:
+def json_ld(
+    settings: Settings, release: ReleaseSummary, language: Language, canonical: str, image: str
+) -> Markup:
     """Return the NewsArticle description of a release page, ready for a script element."""
     text = dict(dict(release.texts)[language.code])
     source = settings.source
@@ -81,6 +104,7 @@ def json_ld(settings: Settings, release: ReleaseSummary, language: Language, can
         "publisher": {"@type": "Organization", "name": text["issuer"]},
         "sourceOrganization": {"@type": "Organization", "name": text["source"]},
         "isPartOf": {"@type": "WebSite", "name": language.site_name, "url": settings.base_url},
+        "image": [image],
     }
     translations = [
         {

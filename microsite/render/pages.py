@@ -26,10 +26,10 @@ from microsite.load.settings import Language, Settings
 from microsite.problems import ContentError, Problem
 from microsite.render.charts import Bar, chart_svg
 from microsite.render.feeds import feed_path
-from microsite.render.metadata import front_door_metadata, public_url, release_metadata
+from microsite.render.metadata import ShareImage, front_door_metadata, public_url, release_metadata
 from microsite.render.photos import lead_card_name, media_path, photo_files, photo_view
 from microsite.render.presskit import KIT_FILES, kit_path, render_kit, render_plain_text, vcard_lines
-from microsite.render.sharecard import card_from_text, card_size
+from microsite.render.sharecard import card_from_text
 from microsite.write.output import Page
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
@@ -171,6 +171,8 @@ def _render_edition(
     contact = _contact(release.contact or renderer.contact, release.source.language, language)
     kit_files = KIT_FILES + ((VCARD,) if contact else ())
     photos = [photo_view(photo, release, language, root) for photo in release.photos]
+    lead = next((photo for photo in photos if photo["lead"]), None)
+    card, share = _share_card(record, language, renderer, lead)
     fields = {key: record.field(code, key) for key in dict(dict(summary.texts)[code])}
     context = {
         "lang": language,
@@ -180,12 +182,12 @@ def _render_edition(
         "release": fields,
         "release_date": fact_markup(release.fact_map["release_date"], language),
         "sections": _section_contexts(record, code, photos, _charts(record, language)),
-        "lead": next((photo for photo in photos if photo["lead"]), None),
+        "lead": lead,
         "photos": photos,
         "figures": _figure_contexts(record, code),
         "more_releases": _more_releases(listing, language, renderer.options) if not release.slug else [],
         "embargo": embargo,
-        "meta": release_metadata(renderer.settings, summary, language, noindex=notice is not None),
+        "meta": release_metadata(renderer.settings, summary, language, notice is not None, share),
         "feed": f"{root}{code}/feed.xml",
         "about": _about(renderer, record, language),
         "contact": contact,
@@ -197,7 +199,6 @@ def _render_edition(
             **{p["original_path"]: public_url(renderer.settings, p["original_path"]) for p in photos},
         },
     }
-    card = _share_card(record, language, renderer, context)
     html = render_template(renderer.envs[code], "release.html", context)
     date = format_fact(release.fact_map["release_date"], language)
     dateline = renderer.gettext(code, "%(place)s, %(date)s") % {
@@ -239,39 +240,23 @@ def _render_edition(
 SHARE_CARD = "card.png"  # beside the page, when the release has no lead photo
 
 
-def _share_card(record: ReleaseRecord, language: Language, renderer: Renderer, context: dict) -> Page | None:
-    """Add the share card (og:image) to the page's metadata; return the card when it is drawn for this language.
+def _share_card(
+    record: ReleaseRecord, language: Language, renderer: Renderer, lead: dict | None
+) -> tuple[Page | None, ShareImage]:
+    """Return the page's share card (og:image): drawn for this language, or the lead photo's.
 
     The lead photo's card is the same in every language (made with the
     photos); without one, a card shows the headline in the page's language.
     """
     release = record.release
-    lead = next((photo for photo in release.photos if photo.lead), None)
+    photo = next((photo for photo in release.photos if photo.lead), None)
+    if photo is not None and lead is not None:
+        path = media_path(release, lead_card_name(photo))
+        return None, ShareImage(public_url(renderer.settings, path), "image/jpeg", lead["alt"]["text"])
     headline = record.field(language.code, "headline")
-    if lead is not None:
-        path, kind, page = media_path(release, lead_card_name(lead)), "image/jpeg", None
-        alt = context["lead"]["alt"]["text"]
-    else:
-        path, kind = kit_path(release, language, SHARE_CARD), "image/png"
-        page = Page(path, card_from_text(headline, language.site_name))
-        alt = headline
-    url = public_url(renderer.settings, path)
-    width, height = card_size()
-    meta = context["meta"]
-    meta["og"] += [
-        ("og:image", url),
-        ("og:image:type", kind),
-        ("og:image:width", str(width)),
-        ("og:image:height", str(height)),
-        ("og:image:alt", alt),
-    ]
-    meta["twitter"] = [
-        ("twitter:card", "summary_large_image"),
-        *[(name, content) for name, content in meta["twitter"] if name != "twitter:card"],
-        ("twitter:image", url),
-        ("twitter:image:alt", alt),
-    ]
-    return page
+    path = kit_path(release, language, SHARE_CARD)
+    page = Page(path, card_from_text(headline, language.site_name))
+    return page, ShareImage(public_url(renderer.settings, path), "image/png", headline)
 
 
 def _more_releases(
