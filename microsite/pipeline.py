@@ -390,16 +390,15 @@ def process_release(
     if errors_in(problems):
         return ReleaseOutput(slug, None, Findings(problems), sections=sections, record=record)
     problems += check_release(record, site.settings)
-    pages = render_release(record, site.renderer(), listing)
+    summary = summarise(record)
+    pages = render_release(record, summary, site.renderer(), listing)
     if site.compress:
         pages += compressed_copies(pages)
     found, links = _check_pages(record, pages, site)
     problems += found
     contents = {page.path: page.content for page in pages}
     digests = {path: digest(content) for path, content in contents.items()}
-    return ReleaseOutput(
-        slug, summarise(record), Findings(problems), digests, links, sections, contents, record
-    )
+    return ReleaseOutput(slug, summary, Findings(problems), digests, links, sections, contents, record)
 
 
 def _refusals(record: ReleaseRecord) -> list[Problem]:

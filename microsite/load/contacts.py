@@ -14,7 +14,7 @@ from pathlib import Path
 from microsite.load.schema import Field, check_table
 from microsite.load.settings import Settings
 from microsite.load.tomlio import key_lines, line_of_table, read_toml
-from microsite.load.words import Worded
+from microsite.load.words import Worded, typed_once
 from microsite.problems import WARNING, Problem
 
 WORDS = ("name", "title", "organization")
@@ -53,13 +53,7 @@ def read_contact_table(
         return {}, problems
     fields = {key: value.strip() for key, value in table.items() if value.strip()}
     if not is_source:
-        for key in MEANS:
-            if key in fields:
-                message = f"`{key}` in {what} is the same in every language: it is typed once, in the source language's contact"
-                problems.append(
-                    Problem(path, line_of(key), message, hint=f"Delete the line `{key} = …` here.")
-                )
-        return fields, problems
+        return fields, typed_once(MEANS, fields, path, line_of, f"in {what}", "the source language's contact")
     if "name" not in fields:
         problems.append(Problem(path, line_of(None), f"{what} has no `name`", hint=f"For example: {EXAMPLE}"))
     if not any(key in fields for key in ("phone", "email")):

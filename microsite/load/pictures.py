@@ -15,7 +15,7 @@ from pathlib import Path
 from microsite.load.content import IMAGE_EXAMPLE, Edition, ImageText, is_inside, outside_problem
 from microsite.load.schema import suggest
 from microsite.load.settings import Settings
-from microsite.load.words import Worded
+from microsite.load.words import Worded, typed_once
 from microsite.problems import WARNING, Problem
 from microsite.render.images import Picture, read_picture
 
@@ -140,10 +140,6 @@ def _translation(edition: Edition, source: Edition) -> list[Problem]:
                 f"the image `{image.id}` is not among the {source.language.name} images, so it is not shown"
             )
             problems.append(Problem(path, image.line(), message, WARNING, suggest(image.id, originals)))
-        for key in PLACES:
-            if key in dict(image.fields):
-                message = f"`{key}` of the image `{image.id}` is the same in every language: it is typed once, in the {source.language.name} release.toml"
-                problems.append(
-                    Problem(path, image.line(key), message, hint=f"Delete the line `{key} = …` here.")
-                )
+        what, where = f"of the image `{image.id}`", f"the {source.language.name} release.toml"
+        problems += typed_once(PLACES, dict(image.fields), path, image.line, what, where)
     return problems

@@ -56,19 +56,29 @@ def _control_in(data, key: str = "") -> tuple[str, str] | None:
     return None
 
 
-def read_text(path: Path) -> tuple[str | None, list[Problem]]:
-    """Read a text file an editor wrote; return its text, or the problem in their words."""
+def read_bytes(path: Path, noun: str = "file") -> tuple[bytes | None, list[Problem]]:
+    """Read a file an editor put in the project; return its bytes, or the problem in their words.
+
+    `noun` names the file in the messages: "this picture file is missing".
+    """
     try:
-        data = path.read_bytes()
+        return path.read_bytes(), []
     except FileNotFoundError:
-        return None, [Problem(path, None, "this file is missing")]
+        return None, [Problem(path, None, f"this {noun} is missing")]
     except IsADirectoryError:
-        return None, [Problem(path, None, "this should be a file, but it is a folder")]
+        return None, [Problem(path, None, f"this should be a {noun}, but it is a folder")]
     except PermissionError:
         hint = "Check the file's permissions (your user must be allowed to read it)."
-        return None, [Problem(path, None, "this file cannot be read: permission denied", hint=hint)]
+        return None, [Problem(path, None, f"this {noun} cannot be read: permission denied", hint=hint)]
     except OSError as err:
-        return None, [Problem(path, None, f"this file cannot be read: {err.strerror or err}")]
+        return None, [Problem(path, None, f"this {noun} cannot be read: {err.strerror or err}")]
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """Read a text file an editor wrote; return its text, or the problem in their words."""
+    data, problems = read_bytes(path)
+    if data is None:
+        return None, problems
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms
 
+from microsite.load.tomlio import read_bytes
 from microsite.problems import Problem
 
 # Far past any photo the web needs (a 40-megapixel camera is already large),
@@ -54,6 +55,11 @@ class Picture:
     height: int
     format: str  # "jpeg" or "png"
     path: Path
+
+    @property
+    def suffix(self) -> str:
+        """Return the file-name suffix its published files take: ".jpg" or ".png"."""
+        return _SUFFIXES[self.format]
 
 
 @dataclass(frozen=True)
@@ -126,17 +132,10 @@ def open_clean(path: Path) -> tuple[Image.Image, str]:
 
 
 def _read(path: Path) -> tuple[bytes | None, list[Problem]]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(path, None, "this picture file is missing")]
-    except IsADirectoryError:
-        return None, [Problem(path, None, "this should be a picture file, but it is a folder")]
-    except OSError as err:
-        return None, [Problem(path, None, f"this picture file cannot be read: {err.strerror or err}")]
-    if not data:
+    data, problems = read_bytes(path, "picture file")
+    if data is not None and not data:
         return None, [Problem(path, None, "this picture file is empty", hint=_EXPORT_HINT)]
-    return data, []
+    return data, problems
 
 
 def _inspect(path: Path, data: bytes) -> tuple[Picture | None, list[Problem]]:

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from microsite.analyse.format import format_fact
 from microsite.analyse.markup import used_fact_ids
-from microsite.analyse.release import ReleaseRecord, ReleaseSummary, chart_key, summarise
+from microsite.analyse.release import ReleaseRecord, ReleaseSummary, chart_key
 from microsite.load.assets import AssetSet
 from microsite.load.catalogs import Catalog
 from microsite.load.contacts import Contact, tel_uri
@@ -27,7 +27,7 @@ from microsite.problems import ContentError, Problem
 from microsite.render.charts import Bar, chart_svg
 from microsite.render.feeds import feed_path
 from microsite.render.metadata import ShareImage, front_door_metadata, public_url, release_metadata
-from microsite.render.photos import lead_card_name, media_path, photo_files, photo_view
+from microsite.render.photos import photo_files, photo_view
 from microsite.render.presskit import KIT_FILES, kit_path, render_kit, render_plain_text, vcard_lines
 from microsite.render.sharecard import card_from_text
 from microsite.write.output import Page
@@ -141,13 +141,16 @@ def fact_markup(fact: Fact, language: Language) -> Markup:
 
 
 def render_release(
-    record: ReleaseRecord, renderer: Renderer, listing: tuple[ReleaseSummary, ...] = ()
+    record: ReleaseRecord,
+    summary: ReleaseSummary,
+    renderer: Renderer,
+    listing: tuple[ReleaseSummary, ...] = (),
 ) -> list[Page]:
     """Render one release in every language: its page and its press-kit files.
 
-    `listing` holds the other releases, which the main release's page lists.
+    `summary` is summarise(record); `listing` holds the other releases, which
+    the main release's page lists.
     """
-    summary = summarise(record)
     pages = photo_files(record.release)
     media = {page.path: page.content for page in pages}
     for edition in record.release.editions:
@@ -249,9 +252,8 @@ def _share_card(
     photos); without one, a card shows the headline in the page's language.
     """
     release = record.release
-    photo = next((photo for photo in release.photos if photo.lead), None)
-    if photo is not None and lead is not None:
-        path = media_path(release, lead_card_name(photo))
+    if lead is not None:
+        path = lead["card_path"]
         return None, ShareImage(public_url(renderer.settings, path), "image/jpeg", lead["alt"]["text"])
     headline = record.field(language.code, "headline")
     path = kit_path(release, language, SHARE_CARD)
@@ -315,10 +317,8 @@ def _contact(contact: Contact | None, source: Language, language: Language) -> d
     """Return the media contact as the page shows it: each word in the language, or the source's, marked."""
     if contact is None:
         return None
-    view = {}
-    for key in ("name", "title", "organization"):
-        text, borrowed = contact.word(language.code, key, source.code)
-        view[key] = {"text": text, "lang": source.html_lang if borrowed else None} if text else None
+    view = {key: contact.shown(language.code, key, source) for key in ("name", "title", "organization")}
+    view = {key: word if word["text"] else None for key, word in view.items()}
     phone, email, url = (contact.means_of(key) for key in ("phone", "email", "url"))
     view |= {"phone": phone, "tel": tel_uri(phone) if phone else "", "email": email, "url": url}
     return view
@@ -368,15 +368,14 @@ def _figure_contexts(record: ReleaseRecord, code: str) -> list[dict]:
     language = release.edition(code).language
     figures = []
     for fact_id, _label in source.release.figures:
-        translated = record.passage(code, f"label:{fact_id}")
-        label = translated or record.passage(source.language.code, f"label:{fact_id}")
+        label, label_lang = _words(record, code, f"label:{fact_id}")
         value = fact_markup(release.fact_map[fact_id], language)
         measure = dict(release.edition(code).release.measures).get(fact_id, "")
         figures.append(
             {
                 "id": fact_id,
-                "label": label.text,
-                "label_lang": None if translated else source.language.html_lang,
+                "label": label,
+                "label_lang": label_lang,
                 "value": value,
                 "measure": measure,
                 "long": _columns(value.striptags() + measure) > LONG_FIGURE,
@@ -395,31 +394,33 @@ def _charts(record: ReleaseRecord, language: Language) -> list[tuple[str, Markup
     headline and the text, which a phone reader reaches first.
     """
     release = record.release
+    code = language.code
     writes = [(s.id, set(used_fact_ids(s.body))) for s in release.source.sections]
-    source = release.source.language
-    measures = dict(release.edition(language.code).release.measures)
+    measures = dict(release.edition(code).release.measures)
     charts = []
     for chart in release.source.release.charts:
-
-        def words(key: str, chart_id: str = chart.id) -> tuple[str, str | None]:
-            own = record.passage(language.code, chart_key(chart_id, key))
-            if own is not None:
-                return own.text, None
-            original = record.passage(source.code, chart_key(chart_id, key))
-            return (original.text if original else ""), source.html_lang
-
         bars = []
         for fact_id, _label in chart.bars:
             fact = release.fact_map[fact_id]
-            label, label_lang = words(fact_id)
+            label, label_lang = _words(record, code, chart_key(chart.id, fact_id))
             text = format_fact(fact, language) + measures.get(fact_id, "")
             bars.append(Bar(label, float(fact.value), text, label_lang))
-        title, title_lang = words("title")
-        baseline, _ = words("baseline") if chart.baseline else ("", None)
+        title, title_lang = _words(record, code, chart_key(chart.id, "title"))
+        baseline = _words(record, code, chart_key(chart.id, "baseline"))[0] if chart.baseline else ""
         drawn = {fact_id for fact_id, _ in chart.bars}
         after = next((section_id for section_id, used in writes if used & drawn), "")
         charts.append((after, chart_svg(chart.id, title, bars, baseline=baseline, title_lang=title_lang)))
     return charts
+
+
+def _words(record: ReleaseRecord, code: str, key: str) -> tuple[str, str | None]:
+    """Return a passage's text in the language, or the source language's with its lang tag ('' if neither)."""
+    own = record.passage(code, key)
+    if own is not None:
+        return own.text, None
+    source = record.release.source.language
+    original = record.passage(source.code, key)
+    return (original.text if original else ""), source.html_lang
 
 
 def _wide(long: list[bool]) -> list[bool]:

@@ -50,17 +50,14 @@ def lead_card_name(photo: Photo) -> str:
 def photo_view(photo: Photo, release: Release, language: Language, root: str) -> dict:
     """Return one photo as the page shows it: its sizes, and its words in the language (or the source's, marked)."""
     picture = photo.picture
-    suffix = ".png" if picture.format == "png" else ".jpg"
+    suffix = picture.suffix
     widths = rendition_widths(picture.width, RENDITION_WIDTHS)
     source = release.source.language
 
     def url(name: str) -> str:
         return root + media_path(release, name)
 
-    words = {}
-    for key in ("alt", "caption", "credit"):
-        text, borrowed = photo.word(language.code, key, source.code)
-        words[key] = {"text": text, "lang": source.html_lang if borrowed else None}
+    words = {key: photo.shown(language.code, key, source) for key in ("alt", "caption", "credit")}
     largest = widths[-1]
     # The middle size is what a browser without srcset shows.
     fallback = widths[len(widths) // 2]
@@ -75,6 +72,8 @@ def photo_view(photo: Photo, release: Release, language: Language, root: str) ->
         "original": url(f"{photo.id}{suffix}"),
         "original_path": media_path(release, f"{photo.id}{suffix}"),
         "original_size": f"{picture.width} × {picture.height}",
+        # What a shared link shows (made for the lead photo only).
+        "card_path": media_path(release, lead_card_name(photo)) if photo.lead else "",
         "format": FORMAT_NAMES[suffix],
         **words,
     }
