@@ -83,8 +83,6 @@ def combine(
 
     `tables` holds (language code, fields, path, line), the source language's first.
     """
-    if not tables or tables[0][0] != source:
-        return None, []
     _, first, path, line = tables[0]
     means = tuple((key, first[key]) for key in MEANS if key in first)
     words = tuple(

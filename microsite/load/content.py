@@ -75,7 +75,7 @@ class Located:
 
     lines: tuple[tuple[str, int | None], ...]
 
-    def line(self, key: str = "") -> int | None:
+    def line(self, key: str | None = "") -> int | None:
         """Return the line of one of the table's keys, or of its header."""
         lines = dict(self.lines)
         return lines.get(key) or lines.get("")
@@ -93,11 +93,16 @@ class ChartText(Located):
 
 
 @dataclass(frozen=True)
-class ImageText(Located):
-    """A photo as one language declares it: its words, and (in the source language) its file and place."""
+class TableText(Located):
+    """A table of release.toml as one language typed it, checked with the other languages' later.
+
+    [images.ID] (a photo's words, and in the source language its file and
+    place) and [contact] (a contact's words, and in the source language how
+    to reach it).
+    """
 
     id: str
-    fields: tuple[tuple[str, object], ...]  # as typed: file, lead, section, alt, caption, credit
+    fields: tuple[tuple[str, object], ...]  # as typed
     lines: tuple[tuple[str, int | None], ...]  # ("", header), then (key, line)
 
     def get(self, key: str, default=""):
@@ -121,12 +126,9 @@ class ReleaseText:
     figure_lines: tuple[tuple[str, int | None], ...]
     measures: tuple[tuple[str, str], ...] = ()  # (fact id, measure word shown after its value: 家, 名)
     lines: tuple[tuple[str, int | None], ...] = ()  # (key, line) of each text field
-    contact: tuple[
-        tuple[str, object], ...
-    ] = ()  # the [contact] table as typed (checked with the other languages')
-    contact_lines: tuple[tuple[str, int | None], ...] = ()  # ("", header line), then (key, line) of each key
+    contact: TableText | None = None  # [contact]
     charts: tuple[ChartText, ...] = ()
-    images: tuple[ImageText, ...] = ()
+    images: tuple[TableText, ...] = ()  # [images.ID]
 
     def line(self, key: str) -> int | None:
         """Return the line where a field or a figure label was typed."""
@@ -300,14 +302,16 @@ def load_release_text(path: Path) -> tuple[ReleaseText | None, list[Problem]]:
     problems += found
     if problems:
         return None, problems
-    contact = data.get("contact", {})
-    contact_line = line_of_table(text, "contact")
+    contact = None
+    if "contact" in data:
+        header = line_of_table(text, "contact")
+        lines = (("", header), *((k, line_of_key(text, k, after=header)) for k in data["contact"]))
+        contact = TableText("contact", tuple(data["contact"].items()), lines)
     release = ReleaseText(
         path=path,
-        contact=tuple(contact.items()),
+        contact=contact,
         charts=charts,
         images=images,
-        contact_lines=(("", contact_line), *((k, line_of_key(text, k, after=contact_line)) for k in contact)),
         figures=tuple((k, v.strip()) for k, v in labels.items()),
         measures=tuple(measures.items()),
         figure_lines=figure_lines,
@@ -369,7 +373,7 @@ def _read_charts(charts: dict, text: str, path: Path) -> tuple[tuple[ChartText, 
     return tuple(found), problems
 
 
-def _read_images(images: dict, text: str, path: Path) -> tuple[tuple[ImageText, ...], list[Problem]]:
+def _read_images(images: dict, text: str, path: Path) -> tuple[tuple[TableText, ...], list[Problem]]:
     """Read [images.ID] tables; which keys each language must give is checked with the other languages."""
     found = []
     tables, problems = _named_tables(images, "images", text, path, IMAGE_EXAMPLE)
@@ -380,7 +384,7 @@ def _read_images(images: dict, text: str, path: Path) -> tuple[tuple[ImageText, 
         if not errors:
             fields = tuple((k, v.strip() if isinstance(v, str) else v) for k, v in table.items())
             lines = (("", header), *((key, line_of(key)) for key in table))
-            found.append(ImageText(image_id, fields, lines))
+            found.append(TableText(image_id, fields, lines))
     return tuple(found), problems
 
 

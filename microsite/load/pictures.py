@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from microsite.load.content import IMAGE_EXAMPLE, Edition, ImageText, is_inside, outside_problem
+from microsite.load.content import IMAGE_EXAMPLE, Edition, TableText, is_inside, outside_problem
 from microsite.load.schema import suggest
 from microsite.load.settings import Settings
 from microsite.load.words import Worded, typed_once
@@ -44,7 +44,7 @@ def load_photos(
     """Check every language's [images] and read each photo's file; return the photos and the problems."""
     source = editions[0]
     problems: list[Problem] = []
-    translated: dict[str, dict[str, ImageText]] = {}
+    translated: dict[str, dict[str, TableText]] = {}
     for edition in editions[1:]:
         translated[edition.language.code] = {image.id: image for image in edition.release.images}
         problems += _translation(edition, source)
@@ -92,7 +92,7 @@ _WHY = {
 
 
 def _picture(
-    folder: Path, image: ImageText, path: Path, inside: Path
+    folder: Path, image: TableText, path: Path, inside: Path
 ) -> tuple[Picture | None, list[Problem]]:
     name = image.get("file")
     line = image.line("file")
@@ -112,7 +112,7 @@ def _picture(
     return picture, [Problem(path, line, f"{IMAGES}/{name}: {p.message}", p.severity, p.hint) for p in found]
 
 
-def _place(image: ImageText, sections: list[str], path: Path) -> list[Problem]:
+def _place(image: TableText, sections: list[str], path: Path) -> list[Problem]:
     section = image.get("section")
     if image.get("lead", False) and section:
         message = f"the image `{image.id}` is the lead photo and also placed after `{section}`: choose one"

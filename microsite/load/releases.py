@@ -184,21 +184,15 @@ def release_contact(editions: list[Edition], settings: Settings) -> tuple[Contac
     tables, problems = [], []
     source = settings.source.code
     for edition in editions:
-        text = edition.release
-        if not text.contact_lines[0][1] and not text.contact:
+        text, code = edition.release, edition.language.code
+        if text.contact is None:
             continue
-        lines = dict(text.contact_lines)
-        header = lines[""]
-        code = edition.language.code
+        table = text.contact
         fields, found = read_contact_table(
-            dict(text.contact),
-            text.path,
-            lambda key, lines=lines, header=header: lines.get(key or "") or header,
-            "[contact]",
-            code == source,
+            dict(table.fields), text.path, table.line, "[contact]", code == source
         )
         problems += found
-        tables.append((code, fields, text.path, header))
+        tables.append((code, fields, text.path, table.line()))
     if tables and tables[0][0] != source:
         code, _, path, line = tables[0]
         message = (
