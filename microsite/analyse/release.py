@@ -85,8 +85,7 @@ def analyse_edition(edition: Edition, facts: dict[str, Fact], converters: Conver
         )
         passages[passage.key] = passage
     for chart in text.charts:
-        words = (("title", chart.title), ("baseline", chart.baseline), *chart.bars)
-        for key, source in words:
+        for key, source in chart.texts():
             if not source:
                 continue
             what = (

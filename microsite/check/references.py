@@ -83,7 +83,7 @@ def _references(edition: Edition, facts: dict[str, Fact], broken: frozenset[str]
     for fact_id, label in text.figures:
         problems += check_references(label, text.path, text.line(fact_id) or 1, facts, edition, broken)
     for chart in text.charts:
-        for key, words in (("title", chart.title), ("baseline", chart.baseline), *chart.bars):
+        for key, words in chart.texts():
             problems += check_references(words, text.path, chart.line(key) or 1, facts, edition, broken)
     return problems
 

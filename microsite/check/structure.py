@@ -46,7 +46,7 @@ def _unused_facts(release: Release) -> list[Problem]:
             used.update(used_fact_ids(getattr(text, key)))
         for chart in text.charts:  # a fact drawn in a chart is shown
             used.update(fact_id for fact_id, _ in chart.bars)
-            for words in (chart.title, chart.baseline, *(label for _, label in chart.bars)):
+            for _key, words in chart.texts():
                 used.update(used_fact_ids(words))
     path = release.folder / "facts.toml"
     return [

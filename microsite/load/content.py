@@ -91,6 +91,10 @@ class ChartText(Located):
     bars: tuple[tuple[str, str], ...]  # (fact id, label), in the order drawn
     lines: tuple[tuple[str, int | None], ...]  # ("", header), ("title", …), ("baseline", …), (fact id, …)
 
+    def texts(self) -> tuple[tuple[str, str], ...]:
+        """Return every text the chart shows, by key: its title, its baseline and each bar's label (by fact id)."""
+        return (("title", self.title), ("baseline", self.baseline), *self.bars)
+
 
 @dataclass(frozen=True)
 class TableText(Located):

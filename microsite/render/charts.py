@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from microsite.render.linebreaks import TRAILING, is_wide, line_breaks
+from microsite.render.linebreaks import is_wide, line_breaks, shorten, wrap
 
 # 400 units wide: on a phone (~290 px) a unit is 0.7 px, at the desktop's
 # 28rem about 1.1 px, so 15-unit labels come out between ~11 and ~17 px.
@@ -29,7 +30,6 @@ MAX_LINES = 2
 # Room above the first line: a Chinese font's ascent (Noto CJK's is 1.16 em)
 # reaches above the baseline set for Latin capitals, and would be cut off.
 HEADROOM = 5
-ELLIPSIS = "…"
 # Defaults for a page without the stylesheet (a feed reader, a saved page): the
 # site's accent, white on it. Any CSS rule wins over these presentation attributes.
 BAR_FILL = "#0b5cad"
@@ -108,15 +108,10 @@ def describe_chart(
 def wrap_label(text: str, width: float, size: float = LABEL_SIZE, max_lines: int = MAX_LINES) -> list[str]:
     """Return the label's lines, each at most `width` wide; what would need more than `max_lines` is cut with "…"."""
     text = " ".join(text.split())
-    lines: list[str] = []
-    start = 0
-    while len(lines) < max_lines - 1 and text_width(text[start:], size) > width:
-        end, following = _fit_line(text, start, width, size)
-        lines.append(text[start:end])
-        start = following
-    if start < len(text):
-        lines.append(_shorten(text[start:], width, size))
-    return lines
+    measure = functools.partial(text_width, size=size)
+    spans = wrap(text, line_breaks(text), measure, width, max_lines)
+    lines = [text[start:end] for start, end in spans[:-1]]
+    return [*lines, shorten(text[spans[-1][0] :], measure, width)] if spans else []
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
@@ -257,33 +252,6 @@ def _uses_chinese_punctuation(title: str, bars: list[Bar], title_lang: str | Non
 
 def _as_sentence(text: str, stop: str) -> str:
     return text if text.endswith(tuple(_SENTENCE_ENDS)) else text + stop
-
-
-def _fit_line(text: str, start: int, width: float, size: float) -> tuple[int, int]:
-    """Return where the line from `start` ends and where the next one starts: the last break that fits."""
-    fitting = [brk for brk in line_breaks(text, start) if text_width(text[start : brk[0]], size) <= width]
-    if fitting:
-        return fitting[-1]
-    end = start + 1  # one word wider than the chart (a long URL): cut it where it must be cut
-    while end < len(text) and text_width(text[start : end + 1], size) <= width:
-        end += 1
-    return end, end
-
-
-def _shorten(text: str, width: float, size: float) -> str:
-    """Return `text` if it fits in one line, else as much as fits, preferably up to a break, ended with "…"."""
-    if text_width(text, size) <= width:
-        return text
-    breaks = [end for end, _ in line_breaks(text)]
-    for ends in (breaks, range(1, len(text))):  # at a break if one fits, else anywhere
-        fitting = [end for end in ends if text_width(_with_ellipsis(text[:end]), size) <= width]
-        if fitting:
-            return _with_ellipsis(text[: fitting[-1]])
-    return _with_ellipsis(text[:1])
-
-
-def _with_ellipsis(text: str) -> str:
-    return text.rstrip(TRAILING) + ELLIPSIS
 
 
 def _advance(char: str, bold: bool) -> float:

@@ -7,13 +7,12 @@ import io
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 import pylopdf_fonts_zh_cn
 from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
 
 from microsite.render.images import open_clean
-from microsite.render.linebreaks import TRAILING, line_breaks
+from microsite.render.linebreaks import Measure, line_breaks, shorten, wrap
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
@@ -22,14 +21,10 @@ HEADLINE_SIZES = (72, 64, 56, 50, 44)  # tried in turn until the headline fits
 MAX_LINES = 4
 HEADLINE_TOP = 180  # below the site name and its rule
 PHOTO_QUALITY = 85
-ELLIPSIS = "…"
 # Sixteen shades from background to foreground: smooth enough for the edges
 # of letters, and a 4-bit PNG is small and quick to compress.
 SHADES = 16
 SITE_NAME_SHADE = 11  # the site name a little quieter than the headline
-
-Measure = Callable[[str], float]
-T = TypeVar("T")
 
 
 def card_size() -> tuple[int, int]:
@@ -85,24 +80,6 @@ def fit_headline(
     return sizes[-1], lines
 
 
-def wrap(
-    text: str, breaks: list[tuple[int, int]], measure: Measure, width: float, limit: int
-) -> list[tuple[int, int]]:
-    """Return up to `limit` lines of `text` as (start, end) spans, each at most `width` wide, broken at `breaks`."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    while start < len(text) and len(spans) < limit:
-        ends = [b for b in breaks if b[0] > start]
-        found = _last_fitting(ends, lambda b, start=start: measure(text[start : b[0]]) <= width)
-        if found is None:
-            # One word wider than the card (a long URL): cut it where it must be cut.
-            cut = _forced_cut(text, start, measure, width)
-            found = (cut, cut + 1 if text[cut : cut + 1] == " " else cut)
-        spans.append((start, found[0]))
-        start = found[1]
-    return spans
-
-
 def balance(
     text: str, breaks: list[tuple[int, int]], measure: Measure, width: float, spans: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
@@ -135,19 +112,6 @@ def _wrap_within(
         return None
     spans = wrap(text, breaks, measure, width, MAX_LINES + 1)
     return balance(text, breaks, measure, width, spans) if len(spans) <= MAX_LINES else None
-
-
-def shorten(text: str, measure: Measure, width: float) -> str:
-    """Return `text` if it fits in one line of `width`, else as much as fits, ended with "…"."""
-    if measure(text) <= width:
-        return text
-    ends = [end for end, _ in line_breaks(text)]
-    found = _last_fitting(ends, lambda end: measure(_with_ellipsis(text[:end])) <= width)
-    if found is None:
-        found = _last_fitting(
-            range(1, len(text) + 1), lambda end: measure(_with_ellipsis(text[:end])) <= width
-        )
-    return _with_ellipsis(text[: found or 1])
 
 
 def _write(mask: Image.Image, origin: tuple[int, int], text: str, size: int, fill: int) -> None:
@@ -201,27 +165,6 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(
         str(pylopdf_fonts_zh_cn.sans_path()), size, layout_engine=ImageFont.Layout.BASIC
     )
-
-
-def _last_fitting(items: Sequence[T], fits: Callable[[T], bool]) -> T | None:
-    """Return the last item that fits, assuming those that fit come first; None if none does."""
-    low, high = 0, len(items)
-    while low < high:
-        middle = (low + high) // 2
-        if fits(items[middle]):
-            low = middle + 1
-        else:
-            high = middle
-    return items[low - 1] if low else None
-
-
-def _forced_cut(text: str, start: int, measure: Measure, width: float) -> int:
-    cut = _last_fitting(range(start + 1, len(text) + 1), lambda end: measure(text[start:end]) <= width)
-    return cut or start + 1  # a single character always goes on the line
-
-
-def _with_ellipsis(text: str) -> str:
-    return text.rstrip(TRAILING) + ELLIPSIS
 
 
 def _encode_shades(mask: Image.Image, background: str, foreground: str) -> bytes:
