@@ -85,9 +85,9 @@ def read_picture(path: Path) -> tuple[Picture | None, list[Problem]]:
         return _inspect(path, data)
 
 
-def renditions(path: Path, widths: tuple[int, ...] = RENDITION_WIDTHS) -> list[Rendition]:
+def renditions(photo: Path | Opened, widths: tuple[int, ...] = RENDITION_WIDTHS) -> list[Rendition]:
     """Return the photo's published sizes, narrowest first; the photo must have passed read_picture()."""
-    image, format_ = open_clean(path)
+    image, format_ = opened(photo)
     made = []
     for width in rendition_widths(image.width, widths):
         height = scaled_height(image.width, image.height, width)
@@ -96,10 +96,10 @@ def renditions(path: Path, widths: tuple[int, ...] = RENDITION_WIDTHS) -> list[R
     return made
 
 
-def original_download(path: Path) -> tuple[bytes, str]:
+def original_download(photo: Path | Opened) -> tuple[bytes, str]:
     """Return the full-size photo for journalists, upright and without metadata, and its suffix."""
     # Re-encoded, never copied: the camera's EXIF carries GPS and serial numbers.
-    image, format_ = open_clean(path)
+    image, format_ = opened(photo)
     return _encode(image, format_, ORIGINAL_QUALITY), _SUFFIXES[format_]
 
 
@@ -115,6 +115,18 @@ def rendition_widths(width: int, wanted: tuple[int, ...]) -> tuple[int, ...]:
 def scaled_height(width: int, height: int, new_width: int) -> int:
     """Return the height that keeps the aspect ratio at `new_width`."""
     return max(1, round(height * new_width / width))
+
+
+Opened = tuple[Image.Image, str]  # what open_clean() returns: the photo, and "jpeg" or "png"
+
+
+def opened(photo: Path | Opened) -> Opened:
+    """Return a photo opened by open_clean(), opening it if it is a path.
+
+    A release's build makes several files of one photo: opened once, it is
+    decoded, turned and converted to sRGB once, not for each of them.
+    """
+    return open_clean(photo) if isinstance(photo, Path) else photo
 
 
 def open_clean(path: Path) -> tuple[Image.Image, str]:

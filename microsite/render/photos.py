@@ -7,6 +7,7 @@ from microsite.load.releases import Release
 from microsite.load.settings import Language
 from microsite.render.images import (
     RENDITION_WIDTHS,
+    open_clean,
     original_download,
     rendition_widths,
     renditions,
@@ -30,15 +31,14 @@ def photo_files(release: Release) -> list[Page]:
     """Return every photo of the release at each published width, and each original for journalists."""
     pages = []
     for photo in release.photos:
-        for rendition in renditions(photo.picture.path):
+        image = open_clean(photo.picture.path)  # decoded once for every file made of it
+        for rendition in renditions(image):
             name = f"{photo.id}-{rendition.width}{rendition.suffix}"
             pages.append(Page(media_path(release, name), rendition.content))
-        content, suffix = original_download(photo.picture.path)
+        content, suffix = original_download(image)
         pages.append(Page(media_path(release, f"{photo.id}{suffix}"), content))
         if photo.lead:  # what a shared link shows, in every language
-            pages.append(
-                Page(media_path(release, lead_card_name(photo)), card_from_picture(photo.picture.path))
-            )
+            pages.append(Page(media_path(release, lead_card_name(photo)), card_from_picture(image)))
     return pages
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pylopdf_fonts_zh_cn
 from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
 
-from microsite.render.images import open_clean
+from microsite.render.images import Opened, opened
 from microsite.render.linebreaks import Measure, line_breaks, shorten, wrap
 
 WIDTH, HEIGHT = 1200, 630
@@ -50,9 +50,9 @@ def card_from_text(
     return _encode_shades(mask, background, foreground)
 
 
-def card_from_picture(path: Path) -> bytes:
+def card_from_picture(photo: Path | Opened) -> bytes:
     """Return a JPEG share card: the photo, checked by read_picture() first, cropped about its centre."""
-    image, _ = open_clean(path)
+    image, _ = opened(photo)
     if image.mode == "RGBA":
         # JPEG has no transparency: lay the picture on white, as a page would show it.
         image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert("RGB")
