@@ -106,6 +106,22 @@ def findings(project: Path, *args: str) -> list[dict]:
     return [f for f in json.loads(result.stdout)["findings"] if f["severity"] != "notice"]
 
 
+def assert_refused(project: Path, relative: str, line: int, expected: str) -> None:
+    """Build, and check the build fails with `expected` at relative:line, no traceback, site/ untouched."""
+    before = tree_digest(project / "site")
+    result = run_build(project)
+    assert result.returncode == 1, result.stderr
+    assert f"{relative}:{line}: error: " in result.stderr, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(project / "site") == before
+
+
+def line_of(text: str, snippet: str) -> int:
+    """Return the line of a text on which a snippet starts."""
+    return text[: text.index(snippet)].count("\n") + 1
+
+
 def append(project: Path, relative: str, text: str) -> None:
     """Add a paragraph at the end of a file of the project."""
     path = project / relative
