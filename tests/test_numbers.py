@@ -48,6 +48,19 @@ LATIN = [
     ("times", "1.8 times that of last year", [fig("1.8 times", "1.8", unit="times")]),
     ("yuan after a scale", "157.4 billion yuan", [fig("157.4 billion yuan", 157400000000, unit="yuan")]),
     ("currency before", "$3 billion", [fig("$3 billion", 3000000000, unit="dollars")]),
+    (
+        "a currency before is not taken again after",
+        "USD 586 million\nUSD 397 million",
+        [
+            fig("USD 586 million", 586000000, unit="dollars"),
+            fig("USD 397 million", 397000000, unit="dollars"),
+        ],
+    ),
+    (
+        "currency after, on the next line",
+        "586 million\nUSD",
+        [fig("586 million\nUSD", 586000000, unit="dollars")],
+    ),
     ("RMB glued to the number", "RMB5 billion", [fig("RMB5 billion", 5000000000, unit="yuan")]),
     ("a physical unit", "100 GW", [fig("100 GW", 100, unit="gigawatts")]),
     ("spelled unit", "three projects", [fig("three", 3, spelled=True, counts=False)]),

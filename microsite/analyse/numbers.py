@@ -251,6 +251,10 @@ def _latin_figure(
 ) -> Figure:
     after = _LATIN_AFTER.match(text, end)
     qualifier, currency, start = _latin_before(text, start, earliest)
+    if currency and after["unit"]:
+        # "USD 586 million" then a table's next cell, "USD 397 million": the
+        # second currency is the next figure's, not this one's unit.
+        after = _LATIN_AFTER.match(text, end, end)
     unit = _UNIT_FORMS_EN[" ".join(after["unit"].split())] if after["unit"] else currency
     return Figure(
         value=value,
