@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import struct
 import subprocess
 import sys
@@ -21,9 +22,13 @@ from microsite.render.images import (
     rendition_widths,
     renditions,
 )
+from microsite.render.png import png_from_indexes
 from microsite.render.sharecard import (
     HEADLINE_TOP,
+    MARGIN,
     MAX_LINES,
+    SHADES,
+    SITE_NAME_SHADE,
     card_from_picture,
     card_from_text,
     card_size,
@@ -349,7 +354,9 @@ def test_the_card_is_the_same_bytes_every_time():
 
 
 def test_an_empty_headline_still_makes_a_card():
-    assert open_bytes(card_from_text("  ", "Xixian News")).size == (1200, 630)
+    card = open_bytes(card_from_text("  ", "Xixian News"))
+    assert card.size == (1200, 630)
+    assert card.crop((0, HEADLINE_TOP, 1200, 630)).getextrema() == (0, 0)
 
 
 def test_two_headlines_make_two_cards():
@@ -378,6 +385,95 @@ def test_dark_text_on_a_light_card():
 def test_a_very_long_headline_still_makes_a_card():
     card = open_bytes(card_from_text("创新驱动发展" * 200, "Xixian News " * 40))
     assert card.size == (1200, 630)
+
+
+def test_the_card_is_a_16_colour_png_from_background_to_foreground():
+    content = card_from_text(HEADLINE_ZH, "Xixian News", background="#102030", foreground="#f0e0d0")
+    card = open_bytes(content)
+    assert (card.format, card.mode, card.size) == ("PNG", "P", (1200, 630))
+    assert dict(png_chunks(content))[b"IHDR"][8:10] == bytes([4, 3])  # 4 bits a pixel, a palette
+    palette = card.getpalette()
+    assert len(palette) == 3 * SHADES
+    assert (palette[:3], palette[-3:]) == ([0x10, 0x20, 0x30], [0xF0, 0xE0, 0xD0])
+
+
+def test_the_site_name_is_a_quieter_shade_and_the_rule_and_headline_the_foreground():
+    card = open_bytes(card_from_text(HEADLINE_ZH, "Xixian News"))
+    assert card.crop((0, 0, 1200, MARGIN + 45)).getextrema() == (0, SITE_NAME_SHADE)
+    assert card.crop((0, MARGIN + 45, 1200, HEADLINE_TOP)).getextrema() == (0, SHADES - 1)
+    headline = card.crop((MARGIN, HEADLINE_TOP, 1200 - MARGIN, 630))
+    assert headline.getextrema() == (0, SHADES - 1)
+    assert headline.histogram()[SHADES - 1] > 2000
+
+
+# Palette PNGs, written without Pillow's encoder.
+
+
+def png_chunks(content: bytes) -> list[tuple[bytes, bytes]]:
+    """Return a PNG's chunks, kind and data, each CRC checked."""
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, offset = [], 8
+    while offset < len(content):
+        (length,) = struct.unpack(">I", content[offset : offset + 4])
+        kind, data = content[offset + 4 : offset + 8], content[offset + 8 : offset + 8 + length]
+        (crc,) = struct.unpack(">I", content[offset + 8 + length : offset + 12 + length])
+        assert crc == zlib.crc32(kind + data), kind
+        chunks.append((kind, data))
+        offset += 12 + length
+    return chunks
+
+
+def pixel_rows(width: int, height: int, inked: set[int]) -> list[list[int]]:
+    """Return rows of random indexes where `inked` says, of 0 elsewhere; each inked row ends in 15."""
+    rng = random.Random(f"{width}×{height}")
+    return [
+        [rng.randrange(16) for _ in range(width - 1)] + [15] if row in inked else [0] * width
+        for row in range(height)
+    ]
+
+
+def indexed(rows: list[list[int]]) -> Image.Image:
+    image = Image.new("L", (len(rows[0]), len(rows)))
+    image.putdata([value for row in rows for value in row])
+    return image
+
+
+PALETTE = [(shade * 17, 255 - shade * 17, shade) for shade in range(16)]
+SHAPES = [
+    pytest.param(40, 30, {0, 3, 4, 5, 17, 29}, id="ink-at-top-and-bottom"),
+    pytest.param(7, 9, {2, 3, 6}, id="odd-width"),
+    pytest.param(12, 10, set(), id="all-blank"),
+    pytest.param(9, 1, {0}, id="one-row"),
+    pytest.param(1, 1, set(), id="one-pixel"),
+]
+
+
+@pytest.mark.parametrize(("width", "height", "inked"), SHAPES)
+def test_a_palette_png_holds_exactly_its_pixels_and_colours(width, height, inked):
+    rows = pixel_rows(width, height, inked)
+    image = open_bytes(png_from_indexes(indexed(rows), PALETTE))
+    assert (image.format, image.mode, image.size) == ("PNG", "P", (width, height))
+    assert image.tobytes() == bytes(value for row in rows for value in row)
+    assert image.getpalette() == [channel for colour in PALETTE for channel in colour]
+
+
+@pytest.mark.parametrize(("width", "height", "inked"), SHAPES)
+def test_a_palette_png_is_one_zlib_stream_of_unfiltered_rows(width, height, inked):
+    rows = pixel_rows(width, height, inked)
+    chunks = png_chunks(png_from_indexes(indexed(rows), PALETTE))
+    assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    stride = 1 + (width + 1) // 2
+    scanlines = zlib.decompress(chunks[2][1])  # checks the stream's Adler-32 too
+    assert len(scanlines) == height * stride
+    for number, row in enumerate(rows):
+        pairs = [*row, 0] if width % 2 else row  # an odd row's last byte holds one pixel, then 0
+        packed = bytes(16 * pairs[left] + pairs[left + 1] for left in range(0, width, 2))
+        assert scanlines[number * stride : (number + 1) * stride] == b"\x00" + packed, number
+
+
+def test_a_palette_of_more_than_16_colours_is_refused():
+    with pytest.raises(ValueError, match="1 to 16 colours"):
+        png_from_indexes(Image.new("L", (2, 2)), [*PALETTE, (0, 0, 0)])
 
 
 def digest_of_outputs(photo: Path) -> str:
