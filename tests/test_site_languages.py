@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import pytest
 from lxml import etree
+
+from microsite.options import BuildOptions
+from microsite.pipeline import build_site
+from microsite.project import Project
 
 from .conftest import Content, fixture_project, parse, run_build, straight
 
@@ -203,3 +208,19 @@ def test_key_figure_label_missing_in_a_translation_is_shown_in_the_original_lang
         else:
             assert not figure.dt.get("lang")
             assert straight(figure.dt.get_text()) == content.release(code)["figures"][figure_id]
+
+
+def test_each_template_is_compiled_once_for_every_language(tmp_path: Path, monkeypatch):
+    # The compiled code is the same in every language: three languages, one compile of each template.
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_template(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    project = fixture_project(tmp_path / "project", NAME)
+    build_site(Project(project), tmp_path / "out", BuildOptions(jobs=1, cache=False))
+    assert "release.html" in compiled and "base.html" in compiled
+    assert sorted(compiled) == sorted(set(compiled))

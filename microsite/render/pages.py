@@ -61,6 +61,7 @@ class Renderer:
     contact: Contact | None = None  # the newsroom's, for a release that names none
 
     def __post_init__(self):
+        self.compiled = CompiledOnce()
         self.envs = {code: self._environment(c) for code, c in self.catalogs.items()}
 
     def _environment(self, catalog: Catalog) -> jinja2.Environment:
@@ -69,9 +70,9 @@ class Renderer:
         # template by itself (Jinja checks each file's time when asked for it).
         key = (str(self.templates), catalog.language_code, catalog.key, self.assets.manifest)
         if self.kept is None:
-            return make_environment(self.templates, catalog, self.assets)
+            return make_environment(self.templates, catalog, self.assets, self.compiled)
         if key not in self.kept:
-            self.kept[key] = make_environment(self.templates, catalog, self.assets)
+            self.kept[key] = make_environment(self.templates, catalog, self.assets, self.compiled)
         return self.kept[key]
 
     def gettext(self, code: str, message: str) -> str:
@@ -79,7 +80,30 @@ class Renderer:
         return self.catalogs[code].translations.gettext(message)
 
 
-def make_environment(templates: Path, catalog: Catalog, assets: AssetSet) -> jinja2.Environment:
+class CompiledOnce(jinja2.BytecodeCache):
+    """Each template compiled once for the environments of every language.
+
+    The compiled code is the same in every language (translations are looked
+    up as the page renders), and compiling release.html takes some 20 ms:
+    once per process instead of once per language. Kept by the template's
+    name and a checksum of its source, so an edited template compiles anew.
+    """
+
+    def __init__(self):
+        self.code: dict[str, tuple[str, object]] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        checksum, code = self.code.get(bucket.key, ("", None))
+        if checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+def make_environment(
+    templates: Path, catalog: Catalog, assets: AssetSet, compiled: CompiledOnce | None = None
+) -> jinja2.Environment:
     """Return a fresh, strict, autoescaping Jinja environment for one language."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -87,6 +111,7 @@ def make_environment(templates: Path, catalog: Catalog, assets: AssetSet) -> jin
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
+        bytecode_cache=compiled,
     )
     translations = catalog.translations
     # Jinja's i18n marks every translation as safe markup: a `<` in a .po
