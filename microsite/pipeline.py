@@ -223,7 +223,7 @@ def build_site(
     stats = (cache.outputs(out) if cache is not None else None) or {}
     clean_leftovers(out)
     if manifest is None:
-        stats = write_site(assembled.pages(), out)
+        stats = write_site(assembled.pages(), out, digests)
         written = sorted(digests)
     else:
         stale = stale_paths(out, digests, manifest, stats)

@@ -16,7 +16,9 @@ import io
 import json
 import os
 import re
+import shlex
 import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -865,3 +867,21 @@ def test_the_press_kit_zip_holds_each_file_as_it_is_published_the_same_bytes_eve
             assert kit.read_bytes() == (again / kit.relative_to(site)).read_bytes(), (
                 "not the same bytes twice"
             )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and umask are POSIX")
+def test_the_site_is_readable_by_a_web_server_whatever_the_umask(tmp_path: Path):
+    # A private umask (077) must not make pages a web server cannot read.
+    project = fixture_project(tmp_path / "project", "minimal")
+    command = f"umask 077 && exec {shlex.quote(sys.executable)} build.py build"
+    result = subprocess.run(["sh", "-c", command], cwd=project, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    # Then a build that only brings the site up to date, making a folder again.
+    shutil.rmtree(site / "en")
+    again = subprocess.run(["sh", "-c", command], cwd=project, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert (site / "en" / "index.html").is_file()
+    for path in [site, *site.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))

@@ -92,13 +92,17 @@ def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def write_site(pages: Iterable[Page], target: Path) -> dict[str, tuple[int, int]]:
+def write_site(
+    pages: Iterable[Page], target: Path, digests: dict[str, str] | None = None
+) -> dict[str, tuple[int, int]]:
     """Replace `target` with a folder holding exactly `pages`, all or nothing.
 
     Everything is written to a temporary folder next to `target` first, so a
     failure at any point leaves the previous site exactly as it was. The
-    pages may come one at a time: only one is held in memory. Returns each
-    file's size and modification time, for the next build to see what changed.
+    pages may come one at a time: only one is held in memory. `digests` are
+    the pages' digests when the caller knows them already (hashing 80 MB of
+    pages again took 0.2 s of a thousand releases' build). Returns each file's
+    size and modification time, for the next build to see what changed.
     """
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -106,22 +110,53 @@ def write_site(pages: Iterable[Page], target: Path) -> dict[str, tuple[int, int]
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         _write_marker(staging, {})
-        written = {}
+        # Plain string paths and one folder check per folder, not per file:
+        # at a thousand releases, 12,000 files, where Path objects, a mkdir
+        # and a stat per file cost more than writing them.
+        top, made = os.path.join(str(staging), ""), {""}
+        written, stats = {}, {}
         for page in pages:
             _refuse_unsafe([page.path])
-            destination = staging / page.path
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(page.content)
-            written[page.path] = digest(page.content)
-        _normalise_modes(staging)
+            _make_folders(top, posixpath.dirname(page.path), made)
+            stats[page.path] = _write_file(top + page.path, page.content)
+            written[page.path] = digests[page.path] if digests else digest(page.content)
+        os.chmod(staging, 0o755)  # mkdtemp makes a private folder; a published site must be readable
         _write_marker(staging, written)
-        stats = _stats(staging, written)
         _swap(staging, target)
         return stats
     except BaseException:
         if staging.exists() and is_ours(staging):
             shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _make_folders(top: str, folder: str, made: set[str]) -> None:
+    """Make `folder` under `top`, and its parents, each readable by all; `made` holds those known to exist."""
+    if folder in made:
+        return
+    _make_folders(top, posixpath.dirname(folder), made)
+    try:
+        os.mkdir(top + folder)
+        os.chmod(top + folder, 0o755)  # whatever the umask: a web server must read it
+    except FileExistsError:
+        pass
+    made.add(folder)
+
+
+def _write_file(path: str, content: bytes) -> tuple[int, int]:
+    """Write a new file readable by all, whatever the umask; return its size and modification time."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(handle, 0o644)
+        else:
+            os.chmod(path, 0o644)
+        with os.fdopen(handle, "wb", closefd=False) as stream:
+            stream.write(content)
+        stat = os.fstat(handle)
+    finally:
+        os.close(handle)
+    return stat.st_size, stat.st_mtime_ns
 
 
 def read_manifest(target: Path) -> dict[str, str] | None:
@@ -179,10 +214,11 @@ def update_site(
     _refuse_unsafe(contents)
     gone = sorted(set(manifest) - set(digests))
     temporaries: dict[str, Path] = {}
+    top, made = os.path.join(str(target), ""), {""}
     try:
         for path, content in contents.items():
             destination = target / path
-            destination.parent.mkdir(parents=True, exist_ok=True)
+            _make_folders(top, posixpath.dirname(path), made)
             handle, name = tempfile.mkstemp(
                 prefix=f".{destination.name}.", suffix=".new", dir=destination.parent
             )
@@ -242,13 +278,6 @@ def clean_leftovers(target: Path) -> None:
         for leftover in target.parent.glob(pattern):
             if leftover.is_dir() and is_ours(leftover):
                 shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _normalise_modes(folder: Path) -> None:
-    # mkdtemp makes a private folder; a published site must be readable.
-    os.chmod(folder, 0o755)
-    for path in folder.rglob("*"):
-        os.chmod(path, 0o755 if path.is_dir() else 0o644)
 
 
 def _swap(staging: Path, target: Path) -> None:
