@@ -101,7 +101,7 @@ def write_site(
     failure at any point leaves the previous site exactly as it was. The
     pages may come one at a time: only one is held in memory. `digests` are
     the pages' digests when the caller knows them already (hashing 80 MB of
-    pages again took 0.2 s of a thousand releases' build). Returns each file's
+    pages again takes 0.05 s at a thousand releases). Returns each file's
     size and modification time, for the next build to see what changed.
     """
     target = target.resolve()
