@@ -178,11 +178,14 @@ class FileDigests:
             _store(self.path, (self.known, embargoes))
 
 
+_READ_ONLY = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows would translate line ends
+
+
 def _read(name: str) -> tuple[tuple[int, int, int], bytes]:
     """Return a file's size, time and inode as it was opened, and its bytes."""
     # os.open and os.read rather than open(): a cold build of a thousand
     # releases reads 28,000 small files here, in half the time.
-    handle = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    handle = os.open(name, _READ_ONLY)
     try:
         stat = os.fstat(handle)
         pieces, want = [], stat.st_size + 1

@@ -143,9 +143,14 @@ def _make_folders(top: str, folder: str, made: set[str]) -> None:
     made.add(folder)
 
 
+_NEW_FILE = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+)  # Windows would translate line ends
+
+
 def _write_file(path: str, content: bytes) -> tuple[int, int]:
     """Write a new file readable by all, whatever the umask; return its size and modification time."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    handle = os.open(path, _NEW_FILE, 0o644)
     try:
         if hasattr(os, "fchmod"):
             os.fchmod(handle, 0o644)
