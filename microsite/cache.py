@@ -178,7 +178,8 @@ class FileDigests:
             _store(self.path, (self.known, embargoes))
 
 
-_READ_ONLY = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows would translate line ends
+# O_BINARY: Windows would otherwise translate line ends.
+_READ_ONLY = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 
 def _read(name: str) -> tuple[tuple[int, int, int], bytes]:

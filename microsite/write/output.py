@@ -143,9 +143,8 @@ def _make_folders(top: str, folder: str, made: set[str]) -> None:
     made.add(folder)
 
 
-_NEW_FILE = (
-    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-)  # Windows would translate line ends
+# O_BINARY: Windows would otherwise translate line ends.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def _write_file(path: str, content: bytes) -> tuple[int, int]:
