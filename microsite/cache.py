@@ -229,7 +229,7 @@ class BuildCache:
         # results themselves, pages included: nothing to read back from disk.
         self.memory: dict | None = {} if in_memory else None
         self.environments: dict = {}  # Jinja environments, for a process that builds again and again
-        self.messages: dict = {}  # the templates' digest: their interface strings, ditto
+        self.messages: dict = {}  # the templates' digest: their interface strings (on disk too)
         self.release_keys: dict[str, tuple[str, str]] = {}  # release folder: (site key, its key), ditto
 
     def forget(self, changed: set[Path]) -> None:

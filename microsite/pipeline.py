@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from microsite.analyse.release import Converters, ReleaseRecord, ReleaseSummary, analyse_release, summarise
-from microsite.cache import BuildCache, key_of
+from microsite.cache import BuildCache, generator_version, key_of
 from microsite.check import check_release
 from microsite.check.references import validate_release
 from microsite.check.structure import check_page
@@ -32,6 +32,7 @@ from microsite.load.settings import Settings, is_placeholder_url, load_settings,
 from microsite.options import BuildOptions, build_time
 from microsite.problems import NOTICE, ContentError, Problem, errors_in, pack, unpack
 from microsite.project import Project
+from microsite.render.compiled import CompiledOnce
 from microsite.render.feeds import render_feed
 from microsite.render.metadata import iso
 from microsite.render.pages import (
@@ -68,6 +69,7 @@ class Site:
     render: RenderOptions
     compress: bool = False
     environments: dict | None = None  # Jinja environments kept across builds (the preview's cache has them)
+    compiled: CompiledOnce | None = None  # templates compiled by earlier builds (in the build cache)
     issuers: tuple[Issuer, ...] = ()  # each issuer's "About" paragraph (content/issuers.toml)
     contact: Contact | None = None  # the newsroom's media contact (content/contact.toml)
 
@@ -84,6 +86,7 @@ class Site:
                 self.environments,
                 self.issuers,
                 self.contact,
+                self.compiled,
             )
             object.__setattr__(self, "_renderer", found)  # compiling templates is the costly part
         return found
@@ -325,6 +328,7 @@ def load_site(
         options.compress,
         issuers=issuers,
         contact=contact,
+        compiled=CompiledOnce(cache.folder / "templates", generator_version()) if cache else None,
     )
     return site, problems
 
@@ -332,13 +336,20 @@ def load_site(
 def _template_messages(templates: Path, cache: BuildCache | None) -> dict[str, tuple[Path, int]]:
     if not templates.is_dir():
         return {}
-    if cache is None or cache.memory is None:
+    if cache is None:
         return template_messages(templates)
-    # The preview rebuilds on every save: the templates' strings are read
-    # again only when a template changed (about 25 ms each time).
-    key = key_of([(path, cache.files.digest(path)) for path in cache.files.tree(templates)])
+    # Reading the templates' strings takes some 30 ms: done again only when
+    # a template or the generator changed (kept in memory by the preview,
+    # on disk from one build to the next).
+    files = [(path, cache.files.digest(path)) for path in cache.files.tree(templates)]
+    key = key_of(generator_version(), files)
     if key not in cache.messages:
-        cache.messages = {key: template_messages(templates)}
+        kept = cache.last("template-messages")
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
+            cache.messages = {key: kept[1]}
+        else:
+            cache.messages = {key: template_messages(templates)}
+            cache.remember("template-messages", (key, cache.messages[key]))
     return cache.messages[key]
 
 

@@ -60,6 +60,10 @@ EDITS = [
         lambda p: edit(p, "templates/release.html", "<article", "<!-- edited --><article"), id="template"
     ),
     pytest.param(
+        lambda p: edit(p, "templates/release.html", '_("Key figures")', '_("Figures at a glance")'),
+        id="template-string",
+    ),
+    pytest.param(
         lambda p: edit(p, "locales/zh_Hans_CN/LC_MESSAGES/messages.po", '"关键数据"', '"数据一览"'),
         id="catalog",
     ),

@@ -25,6 +25,7 @@ from microsite.load.issuers import Issuer, issuer_named
 from microsite.load.settings import Language, Settings
 from microsite.problems import ContentError, Problem
 from microsite.render.charts import Bar, chart_svg
+from microsite.render.compiled import CompiledOnce
 from microsite.render.feeds import feed_path
 from microsite.render.metadata import ShareImage, front_door_metadata, public_url, release_metadata
 from microsite.render.photos import photo_files, photo_view
@@ -60,8 +61,10 @@ class Renderer:
     issuers: tuple[Issuer, ...] = ()
     contact: Contact | None = None  # the newsroom's, for a release that names none
 
+    compiled: CompiledOnce | None = None  # templates compiled by earlier builds (the build cache's)
+
     def __post_init__(self):
-        self.compiled = CompiledOnce()
+        self.compiled = self.compiled or CompiledOnce()
         self.envs = {code: self._environment(c) for code, c in self.catalogs.items()}
 
     def _environment(self, catalog: Catalog) -> jinja2.Environment:
@@ -78,27 +81,6 @@ class Renderer:
     def gettext(self, code: str, message: str) -> str:
         """Return an interface string in a language (plain text, for files that are not HTML)."""
         return self.catalogs[code].translations.gettext(message)
-
-
-class CompiledOnce(jinja2.BytecodeCache):
-    """Each template compiled once for the environments of every language.
-
-    The compiled code is the same in every language (translations are looked
-    up as the page renders), and compiling release.html takes some 20 ms:
-    once per process instead of once per language. Kept by the template's
-    name and a checksum of its source, so an edited template compiles anew.
-    """
-
-    def __init__(self):
-        self.code: dict[str, tuple[str, object]] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        checksum, code = self.code.get(bucket.key, ("", None))
-        if checksum == bucket.checksum:
-            bucket.code = code
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key] = (bucket.checksum, bucket.code)
 
 
 def make_environment(
