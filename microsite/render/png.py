@@ -31,6 +31,7 @@ ZLIB_HEADER = b"\x78\x01"
 # zlib's default, gives the same size as 9, but a compressor at 9 took 70 µs
 # to make here, and one at 8 under 2: a card makes five or six.
 LEVEL, MEMORY_LEVEL = 3, 8
+_NO_FILTER = b"\0"  # the filter byte that starts each row
 ADLER_BASE = 65521  # the largest prime below 2**16: Adler-32 sums are kept modulo it
 
 
@@ -52,7 +53,7 @@ def png_from_indexes(pixels: Image.Image, palette: Sequence[tuple[int, int, int]
             SIGNATURE,
             _chunk(b"IHDR", header),
             _chunk(b"PLTE", colours),
-            _chunk(b"IDAT", _zlib_stream(_scanlines(pixels), height)),
+            _chunk(b"IDAT", _zlib_stream(pixels.tobytes("raw", "L;4"), height)),
             _chunk(b"IEND", b""),
         ]
     )
@@ -63,28 +64,25 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def _scanlines(pixels: Image.Image) -> bytes:
-    """Return the image's PNG rows, each a filter byte of 0 (none) and its pixels two to a byte."""
-    # Two pixels of 0 on the left of each row pack into that filter byte: all
-    # rows in one call to Pillow rather than 630 joins in Python. With an odd
-    # width the last byte's low half, unused, is 0: the same bytes every time.
-    width, height = pixels.size
-    padded = Image.new("L", (width + 2, height), 0)
-    padded.paste(pixels, (2, 0))
-    return padded.tobytes("raw", "L;4")
+def _zlib_stream(packed: bytes, height: int) -> bytes:
+    """Return the image's PNG rows as one zlib stream: runs of blank rows from the cache, the rest deflated afresh.
 
-
-def _zlib_stream(scanlines: bytes, height: int) -> bytes:
-    """Return the rows as one zlib stream: runs of blank rows from the cache, the rest deflated afresh."""
-    stride = len(scanlines) // height
+    `packed` holds the rows two pixels to a byte (with an odd width, the last
+    byte's unused half is 0); each PNG row is a filter byte of 0 (none) and
+    that. Only the rows with ink are copied to add it: the blank ones are
+    never put together at all.
+    """
+    stride = len(packed) // height
     pieces = [ZLIB_HEADER]
     checksum = zlib.adler32(b"")
-    for blank, start, end in _runs(scanlines, stride):
+    for blank, first, last in _runs(packed, stride):
         if blank:
-            pieces.append(_blank_rows(stride, (end - start) // stride))
-            checksum = _adler32_of_zeros(checksum, end - start)
+            pieces.append(_blank_rows(stride + 1, last - first))
+            checksum = _adler32_of_zeros(checksum, (last - first) * (stride + 1))
         else:
-            rows = scanlines[start:end]
+            rows = b"".join(
+                [_NO_FILTER + packed[row * stride : (row + 1) * stride] for row in range(first, last)]
+            )
             pieces.append(_deflate(rows, zlib.Z_SYNC_FLUSH))
             checksum = zlib.adler32(rows, checksum)
     # Each piece ends with a sync flush, on a byte boundary and not the last
@@ -94,15 +92,16 @@ def _zlib_stream(scanlines: bytes, height: int) -> bytes:
     return b"".join(pieces)
 
 
-def _runs(scanlines: bytes, stride: int) -> Iterator[tuple[bool, int, int]]:
-    """Yield the runs of blank rows and of rows with ink: whether blank, and where the run starts and ends."""
+def _runs(packed: bytes, stride: int) -> Iterator[tuple[bool, int, int]]:
+    """Yield the runs of blank rows and of rows with ink: whether blank, and their first and last row (exclusive)."""
     blank = bytes(stride)
-    starts = range(0, len(scanlines), stride)
-    offset = 0
-    for is_blank, run in itertools.groupby(scanlines.startswith(blank, start) for start in starts):
-        end = offset + stride * sum(1 for _ in run)
-        yield is_blank, offset, end
-        offset = end
+    first = 0
+    for is_blank, run in itertools.groupby(
+        packed.startswith(blank, start) for start in range(0, len(packed), stride)
+    ):
+        last = first + sum(1 for _ in run)
+        yield is_blank, first, last
+        first = last
 
 
 def _adler32_of_zeros(checksum: int, count: int) -> int:
