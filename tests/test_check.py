@@ -370,3 +370,10 @@ def test_mark_reviewed_takes_several_sections_and_checks_the_language(minimal: P
     done = run_check(minimal, "--mark-reviewed", "opening", "firms", "--language", "zh-hans")
     assert done.returncode == 0, done.stderr
     assert findings(minimal) == []
+
+
+def test_a_figure_written_across_a_line_break_is_quoted_on_one_line(tmp_path: Path):
+    project = fixture_project(tmp_path / "project", "minimal")
+    edit(project, EN2, "So far [[park_firms]] firms", "So far 36\nmillion firms")
+    messages = [f["message"] for f in findings(project) if f["kind"] == "typed-figure"]
+    assert any("'36 million'" in message for message in messages), messages

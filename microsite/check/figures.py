@@ -96,9 +96,7 @@ def _typed_figures(passage: Passage, typed: list[Figure], values: dict[Decimal, 
             else "Add it to facts.toml and write [[id]] here, so that every language shows the same figure."
         )
         where = "" if passage.key.startswith("section:") else f" ({passage.label})"
-        message = (
-            f"the figure {figure.written!r} is typed into the text{where} instead of taken from the facts"
-        )
+        message = f"the figure {_shown_as(figure.written)!r} is typed into the text{where} instead of taken from the facts"
         problems.append(
             Problem(
                 passage.path,
@@ -110,6 +108,11 @@ def _typed_figures(passage: Passage, typed: list[Figure], values: dict[Decimal, 
             )
         )
     return problems
+
+
+def _shown_as(written: str) -> str:
+    # A figure written across a line break reads as one line in a message: "586 million USD", not "586 million\nUSD".
+    return " ".join(written.split())
 
 
 def _typed_qualifiers(passage: Passage, facts: dict[str, Fact], script: str) -> list[Problem]:
@@ -225,8 +228,8 @@ def _mismatch(
 ) -> Problem:
     first, second = (names.languages[p.language_code].name for p in (original, translated))
     says = [
-        f"{first} says {x.shown!r}" if x else f"{first} has no such figure",
-        f"{second} says {y.shown!r}" if y else f"{second} has no such figure",
+        f"{first} says {_shown_as(x.shown)!r}" if x else f"{first} has no such figure",
+        f"{second} says {_shown_as(y.shown)!r}" if y else f"{second} has no such figure",
     ]
     hint = "\n    ".join(
         filter(
