@@ -117,6 +117,26 @@ def assert_refused(project: Path, relative: str, line: int, expected: str) -> No
     assert tree_digest(project / "site") == before
 
 
+def assert_each_edit_refused(
+    project: Path, relative: str, cases: list[tuple[str, str, str]], found_at: dict[str, str] | None = None
+) -> None:
+    """Make each edit of a file in turn, (old, new, expected): each build fails as assert_refused says.
+
+    The finding is at the line of `old`, or, where a word of `expected` is a key
+    of `found_at`, at the line of its value. site/ stays as the last good build
+    left it, through every case; the file is put back after the last one.
+    """
+    path = project / relative
+    original = path.read_text(encoding="utf-8")
+    before = tree_digest(project / "site")
+    for old, new, expected in cases:
+        path.write_text(original.replace(old, new, 1), encoding="utf-8")
+        snippet = next((where for word, where in (found_at or {}).items() if word in expected), old)
+        assert_refused(project, relative, line_of(original, snippet), expected)
+        assert tree_digest(project / "site") == before
+    path.write_text(original, encoding="utf-8")
+
+
 def line_of(text: str, snippet: str) -> int:
     """Return the line of a text on which a snippet starts."""
     return text[: text.index(snippet)].count("\n") + 1
